@@ -1,0 +1,104 @@
+import { parseArgs } from 'node:util';
+import { UserError } from '../errors.ts';
+import type { FeatureDefinition } from '../features/types.ts';
+
+export type Command = 'create' | 'add' | 'list' | 'help' | 'version';
+
+export interface CliArgs {
+  command: Command;
+  positionals: string[];
+  yes: boolean;
+  preset: string | undefined;
+  features: string[] | undefined;
+  dryRun: boolean;
+  install: boolean | undefined;
+  git: boolean | undefined;
+  pm: string | undefined;
+  json: boolean;
+  dir: string | undefined;
+  /** Feature sub-choices given as `--<flag> a,b`, by feature id. */
+  featureOptions: Record<string, string[]>;
+}
+
+export function parseCli(argv: readonly string[], registry: readonly FeatureDefinition[]): CliArgs {
+  const optionFlags = registry.filter((f) => f.option).map((f) => [f.option?.flag ?? f.id, f.id] as const);
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv, optionFlags.map(([flag]) => flag));
+  } catch (error) {
+    throw new UserError((error as Error).message.split('\n')[0] ?? 'Invalid arguments', 'Run `create-hardened-api --help` for usage.');
+  }
+  const { values, positionals } = parsed;
+  const first = positionals[0];
+  let command: Command = 'create';
+  if (values.help) command = 'help';
+  else if (values.version) command = 'version';
+  else if (first === 'add' || first === 'list' || first === 'help') command = first;
+  const rest = command === 'add' || command === 'list' || first === 'help' ? positionals.slice(1) : positionals;
+
+  const featureOptions: Record<string, string[]> = {};
+  for (const [flag, id] of optionFlags) {
+    const value = (values as Record<string, unknown>)[flag];
+    if (typeof value === 'string') featureOptions[id] = splitList(value);
+  }
+  return {
+    command,
+    positionals: rest,
+    yes: values.yes === true,
+    preset: values.preset as string | undefined,
+    features: typeof values.features === 'string' ? splitList(values.features) : undefined,
+    dryRun: values['dry-run'] === true,
+    install: values.install as boolean | undefined,
+    git: values.git as boolean | undefined,
+    pm: values.pm as string | undefined,
+    json: values.json === true,
+    dir: values.dir as string | undefined,
+    featureOptions,
+  };
+}
+
+function parse(argv: readonly string[], optionFlags: string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    allowNegative: true,
+    strict: true,
+    options: {
+      yes: { type: 'boolean', short: 'y' },
+      preset: { type: 'string' },
+      features: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      install: { type: 'boolean' },
+      git: { type: 'boolean' },
+      pm: { type: 'string' },
+      json: { type: 'boolean' },
+      dir: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+      ...Object.fromEntries(optionFlags.map((flag) => [flag, { type: 'string' as const }])),
+    },
+  });
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export const USAGE = `Usage:
+  create-hardened-api [directory] [options]        create a new project
+  create-hardened-api add <feature...> [options]   add features to an existing project (default: current directory)
+  create-hardened-api list [--json]                list the optional features
+
+Options:
+  -y, --yes                      no prompts: defaults for everything not given
+  --preset minimal|standard|full feature set (default: standard)
+  --features a,b,c               features to add to the preset
+  --dry-run                      print the plan (files and diff), write nothing
+  --no-install, --no-git         skip dependency install / git init and first commit
+  --pm npm|pnpm|yarn|bun         package manager (default: the one that ran this command)
+  --json                         print one JSON result object on stdout (logs go to stderr)
+  --dir <path>                   (add) the project to patch
+  -h, --help, -v, --version`;

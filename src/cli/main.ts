@@ -1,0 +1,58 @@
+import { CancelledError, UserError } from '../errors.ts';
+import { features as registry } from '../features/index.ts';
+import { generatorVersion } from '../paths.ts';
+import { parseCli, USAGE } from './args.ts';
+import { log } from './output.ts';
+
+/** Runs one command; returns the exit code: 0 success, 1 user error or cancel, 2 internal error. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const args = parseCli(argv, registry);
+    switch (args.command) {
+      case 'help':
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+      case 'version':
+        process.stdout.write(`${generatorVersion}\n`);
+        return 0;
+      case 'list': {
+        const { list } = await import('../commands/list.ts');
+        list(args.json);
+        return 0;
+      }
+      case 'add': {
+        const { add } = await import('../commands/add.ts');
+        await add(args);
+        return 0;
+      }
+      case 'create': {
+        const { choicesFromFlags, create, withDefaults } = await import('../commands/create.ts');
+        const { choices, missing } = choicesFromFlags(args);
+        let complete = choices;
+        if (!args.yes && missing.length > 0) {
+          if (!process.stdin.isTTY || !process.stdout.isTTY) {
+            throw new UserError(
+              `No terminal to ask questions on, and these choices were not given: ${missing.join(', ')}.`,
+              'Pass them as flags, or pass --yes to take the defaults.',
+            );
+          }
+          const { askCreateChoices } = await import('./prompts.ts');
+          complete = await askCreateChoices(choices);
+        }
+        await create(withDefaults(complete), args);
+        return 0;
+      }
+    }
+  } catch (error) {
+    if (error instanceof CancelledError) {
+      log.info(error.message);
+      return 1;
+    }
+    if (error instanceof UserError) {
+      log.error(error.message, error.hint);
+      return 1;
+    }
+    log.error(`internal error: ${(error as Error).stack ?? String(error)}`, 'Please report this at https://github.com/create-hardened-api/create-hardened-api/issues');
+    return 2;
+  }
+}

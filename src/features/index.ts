@@ -1,0 +1,7 @@
+import type { FeatureDefinition } from './types.ts';
+
+/**
+ * Every optional feature, in the order they are applied (requirements first). Adding a feature means
+ * adding its definition here and its folder under templates/features/<id>/.
+ */
+export const features: readonly FeatureDefinition[] = [];

@@ -1,0 +1,45 @@
+import type { Patch } from '../patch/types.ts';
+
+export const PRESETS = ['minimal', 'standard', 'full'] as const;
+export type Preset = (typeof PRESETS)[number];
+
+/** A documented environment variable: goes into `.env.example` and the feature's README section. */
+export interface EnvVar {
+  name: string;
+  example: string;
+  description: string;
+}
+
+/** A sub-choice of a feature, asked interactively and given in CI as `--<flag> a,b`. */
+export interface FeatureOption {
+  flag: string;
+  message: string;
+  choices: readonly { value: string; description: string }[];
+  defaults: readonly string[];
+  /** At least one choice must stay selected. */
+  required: boolean;
+}
+
+export interface FeatureDefinition {
+  id: string;
+  title: string;
+  description: string;
+  requires: readonly string[];
+  conflicts: readonly string[];
+  presets: readonly Preset[];
+  option?: FeatureOption;
+  /** Exact versions: the versions our matrix tested. */
+  dependencies: Readonly<Record<string, string>>;
+  devDependencies: Readonly<Record<string, string>>;
+  scripts: Readonly<Record<string, string>>;
+  env: readonly EnvVar[];
+  patches: readonly Patch[];
+}
+
+/** The always-present skeleton. It is not an optional feature and is never listed as one. */
+export interface BaseDefinition {
+  id: 'base';
+  title: string;
+  /** Files that patches may edit in place even when the user changed them. */
+  patchTargets: readonly string[];
+}

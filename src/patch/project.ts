@@ -1,0 +1,38 @@
+import { IndentationText, Project, QuoteKind, type SourceFile } from 'ts-morph';
+import type { Tree } from '../engine/tree.ts';
+import { PatchError } from './patch-error.ts';
+
+export interface SourceFiles {
+  get(path: string): SourceFile;
+  /** Writes every opened file's text back to the tree (unchanged text is not a change). */
+  flush(): void;
+}
+
+/** Opens tree files as ts-morph source files in memory: no type checking, no disk access. */
+export function openSourceFiles(tree: Tree): SourceFiles {
+  const project = new Project({
+    useInMemoryFileSystem: true,
+    skipLoadingLibFiles: true,
+    skipFileDependencyResolution: true,
+    manipulationSettings: {
+      indentationText: IndentationText.TwoSpaces,
+      quoteKind: QuoteKind.Single,
+      useTrailingCommas: true,
+    },
+  });
+  const opened = new Map<string, SourceFile>();
+  return {
+    get(path) {
+      const existing = opened.get(path);
+      if (existing) return existing;
+      const text = tree.read(path);
+      if (text === null) throw new PatchError(`Cannot patch ${path}: the file does not exist.`);
+      const file = project.createSourceFile(`/${path}`, text, { overwrite: true });
+      opened.set(path, file);
+      return file;
+    },
+    flush() {
+      for (const [path, file] of opened) tree.write(path, file.getFullText());
+    },
+  };
+}

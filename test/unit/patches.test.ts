@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Tree } from '../../src/engine/tree.ts';
+import { addConfigProperty } from '../../src/patch/config-property.ts';
+import { openSourceFiles } from '../../src/patch/project.ts';
+import { registerPlugin } from '../../src/patch/register-plugin.ts';
+import type { OrderKeys, Patch } from '../../src/patch/types.ts';
+
+const APP = `import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { errors } from './plugins/errors.ts';
+import { healthRoutes } from './routes/health.ts';
+import { itemsRoutes } from './routes/v1/items/index.ts';
+
+// The user's comment stays.
+export async function buildApp(config: Config): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false });
+  app.decorate('config', config);
+  await app.register(errors);
+  await app.register(healthRoutes);
+  await app.register(itemsRoutes, { prefix: '/v1/items' });
+  return app;
+}
+`;
+
+const CONFIG = `import { type Static, Type } from 'typebox';
+
+export const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ default: 3000 }),
+  HOST: Type.String({ default: '127.0.0.1' }),
+});
+`;
+
+const metrics = registerPlugin({ name: 'metrics', file: 'src/plugins/metrics.ts' });
+const rateLimit = registerPlugin({ name: 'rateLimit', file: 'src/plugins/rate-limit.ts' });
+const order: OrderKeys = {
+  of: (kind, identity) =>
+    ({ 'plugin:src/plugins/rate-limit': [1, 0], 'plugin:src/plugins/metrics': [2, 0], 'config:RATE_LIMIT_MAX': [1, 1], 'config:METRICS_TOKEN': [2, 1] })[
+      `${kind}:${identity}`
+    ],
+};
+
+function run(source: string, path: string, patches: readonly Patch[]): string {
+  const tree = new Tree(null);
+  tree.write(path, source);
+  const files = openSourceFiles(tree);
+  for (const patch of patches) {
+    const key = order.of(patch.kind, patch.identity) ?? [99];
+    patch.apply({ file: files.get(path), path, order, key });
+  }
+  files.flush();
+  return tree.read(path) ?? '';
+}
+
+describe('registerPlugin', () => {
+  it('imports the plugin and registers it before the routes, keeping the user code', () => {
+    const out = run(APP, 'src/app.ts', [metrics]);
+    assert.match(out, /import \{ metrics \} from '\.\/plugins\/metrics\.ts';\nimport \{ healthRoutes \}/);
+    assert.match(out, /await app\.register\(errors\);\n {2}await app\.register\(metrics\);\n {2}await app\.register\(healthRoutes\);/);
+    assert.match(out, /\/\/ The user's comment stays\./);
+  });
+
+  it('is idempotent', () => {
+    const once = run(APP, 'src/app.ts', [metrics]);
+    assert.equal(run(once, 'src/app.ts', [metrics]), once);
+  });
+
+  it('gives the same result whatever order features are added in', () => {
+    assert.equal(run(APP, 'src/app.ts', [rateLimit, metrics]), run(APP, 'src/app.ts', [metrics, rateLimit]));
+    assert.equal(run(run(APP, 'src/app.ts', [metrics]), 'src/app.ts', [rateLimit]), run(APP, 'src/app.ts', [rateLimit, metrics]));
+  });
+
+  it('follows the file convention for import extensions', () => {
+    const jsStyle = APP.replaceAll(".ts'", ".js'");
+    assert.match(run(jsStyle, 'src/app.ts', [metrics]), /from '\.\/plugins\/metrics\.js'/);
+  });
+
+  it('says what it looked for, and where, when there is no app factory', () => {
+    assert.throws(() => run('export const x = 1;\n', 'src/app.ts', [metrics]), /Could not find the app factory in src\/app\.ts: looked for .*Fastify\(/);
+  });
+
+  it('falls back to `return app` when routes are registered elsewhere', () => {
+    const app = "import fastify from 'fastify';\nexport function build() {\n  const server = fastify();\n  return server;\n}\n";
+    assert.match(run(app, 'src/app.ts', [metrics]), /await server\.register\(metrics\);\n {2}return server;/);
+  });
+});
+
+describe('addConfigProperty', () => {
+  const rateMax = addConfigProperty('RATE_LIMIT_MAX', 'Type.Integer({ default: 100, minimum: 1 })');
+  const token = addConfigProperty('METRICS_TOKEN', "Type.String({ default: '' })");
+
+  it('adds the property to ConfigSchema, once', () => {
+    const out = run(CONFIG, 'src/config.ts', [rateMax]);
+    assert.match(out, /HOST: Type\.String\(\{ default: '127\.0\.0\.1' \}\),\n {2}RATE_LIMIT_MAX: Type\.Integer\(\{ default: 100, minimum: 1 \}\),\n\}\);/);
+    assert.equal(run(out, 'src/config.ts', [rateMax]), out);
+  });
+
+  it('orders properties by feature, not by arrival', () => {
+    assert.equal(run(run(CONFIG, 'src/config.ts', [token]), 'src/config.ts', [rateMax]), run(CONFIG, 'src/config.ts', [rateMax, token]));
+  });
+
+  it('names the missing anchor', () => {
+    assert.throws(() => run('export const x = 1;\n', 'src/config.ts', [rateMax]), /looked for `const ConfigSchema = Type\.Object/);
+  });
+});
