@@ -24,7 +24,10 @@ export function parseCli(argv: readonly string[], registry: readonly FeatureDefi
   const optionFlags = registry.filter((f) => f.option).map((f) => [f.option?.flag ?? f.id, f.id] as const);
   let parsed: ReturnType<typeof parse>;
   try {
-    parsed = parse(argv, optionFlags.map(([flag]) => flag));
+    parsed = parse(
+      argv,
+      optionFlags.map(([flag]) => flag),
+    );
   } catch (error) {
     throw new UserError((error as Error).message.split('\n')[0] ?? 'Invalid arguments', 'Run `create-hardened-api --help` for usage.');
   }

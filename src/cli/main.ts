@@ -52,7 +52,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       log.error(error.message, error.hint);
       return 1;
     }
-    log.error(`internal error: ${(error as Error).stack ?? String(error)}`, 'Please report this at https://github.com/create-hardened-api/create-hardened-api/issues');
+    log.error(
+      `internal error: ${(error as Error).stack ?? String(error)}`,
+      'Please report this at https://github.com/create-hardened-api/create-hardened-api/issues',
+    );
     return 2;
   }
 }

@@ -1,9 +1,9 @@
+import type { CreateChoices } from '../commands/create.ts';
 import { addedRequirements, presetFeatures, resolveFeatures } from '../engine/resolve.ts';
 import { npmNameProblem } from '../engine/target.ts';
 import { CancelledError } from '../errors.ts';
 import { features as registry } from '../features/index.ts';
 import { PRESETS, type Preset } from '../features/types.ts';
-import type { CreateChoices } from '../commands/create.ts';
 import { detectPackageManager, PACKAGE_MANAGERS } from '../post/package-manager.ts';
 import { log } from './output.ts';
 
@@ -41,14 +41,18 @@ export async function askCreateChoices(given: Partial<CreateChoices>): Promise<P
             checked: presetFeatures(preset, registry).includes(f.id),
           })),
         });
-        for (const { added, by } of addedRequirements(picked, resolveFeatures(picked, registry))) log.info(`Added ${added} (required by ${by}).`);
+        for (const { added, by } of addedRequirements(picked, resolveFeatures(picked, registry)))
+          log.info(`Added ${added} (required by ${by}).`);
         choices.preset = 'minimal';
         choices.extraFeatures = picked;
       } else {
         choices.preset = preset;
       }
     }
-    const selected = resolveFeatures([...presetFeatures(choices.preset ?? 'minimal', registry), ...(choices.extraFeatures ?? [])], registry);
+    const selected = resolveFeatures(
+      [...presetFeatures(choices.preset ?? 'minimal', registry), ...(choices.extraFeatures ?? [])],
+      registry,
+    );
     const options = { ...(choices.options ?? {}) };
     for (const feature of selected) {
       const option = feature.option;
@@ -56,7 +60,11 @@ export async function askCreateChoices(given: Partial<CreateChoices>): Promise<P
       options[feature.id] = await checkbox({
         message: option.message,
         required: option.required,
-        choices: option.choices.map((c) => ({ value: c.value, name: `${c.value} - ${c.description}`, checked: option.defaults.includes(c.value) })),
+        choices: option.choices.map((c) => ({
+          value: c.value,
+          name: `${c.value} - ${c.description}`,
+          checked: option.defaults.includes(c.value),
+        })),
       });
     }
     choices.options = options;

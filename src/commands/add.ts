@@ -19,7 +19,10 @@ import { describePlan, planJson } from './plan-output.ts';
 /** Patches features into an existing project through the same compose/commit path as `create`. */
 export async function add(args: CliArgs): Promise<void> {
   if (args.positionals.length === 0) {
-    throw new UserError('Name at least one feature to add.', `Example: create-hardened-api add ${registry[0]?.id ?? '<feature>'}. See \`create-hardened-api list\`.`);
+    throw new UserError(
+      'Name at least one feature to add.',
+      `Example: create-hardened-api add ${registry[0]?.id ?? '<feature>'}. See \`create-hardened-api list\`.`,
+    );
   }
   for (const id of args.positionals) if (!registry.some((f) => f.id === id)) throw unknownFeature(id, registry);
 
@@ -57,7 +60,11 @@ export async function add(args: CliArgs): Promise<void> {
   const changes = tree.changes();
   const addedIds = added.map((f) => f.id);
   if (args.dryRun) {
-    printResult(args.json, { ok: true, command: 'add', dryRun: true, directory, added: addedIds, ...planJson(changes) }, describePlan(changes));
+    printResult(
+      args.json,
+      { ok: true, command: 'add', dryRun: true, directory, added: addedIds, ...planJson(changes) },
+      describePlan(changes),
+    );
     return;
   }
   await commitChanges(directory, changes);
@@ -92,7 +99,10 @@ function readProjectManifest(tree: Tree, directory: string): Manifest | undefine
     const manifest = readManifest(tree);
     if (manifest) return manifest;
   } catch (error) {
-    throw new UserError(`${path.join(directory, MANIFEST_FILE)} is unreadable: ${(error as Error).message}.`, 'Restore it from version control.');
+    throw new UserError(
+      `${path.join(directory, MANIFEST_FILE)} is unreadable: ${(error as Error).message}.`,
+      'Restore it from version control.',
+    );
   }
   const pkg = JSON.parse(tree.read('package.json') ?? '{}') as { dependencies?: Record<string, string> };
   if (!pkg.dependencies?.fastify) {

@@ -14,8 +14,8 @@ import { generatorVersion } from '../paths.ts';
 import { initGit } from '../post/git.ts';
 import { installDependencies } from '../post/install.ts';
 import { detectPackageManager, type PackageManager, parsePackageManager, runScript } from '../post/package-manager.ts';
-import { describePlan, planJson } from './plan-output.ts';
 import { validateOptions } from './feature-options.ts';
+import { describePlan, planJson } from './plan-output.ts';
 
 export interface CreateChoices {
   directory: string;
@@ -85,7 +85,11 @@ export async function create(choices: CreateChoices, args: Pick<CliArgs, 'dryRun
   });
   const changes = tree.changes();
   if (args.dryRun) {
-    printResult(args.json, { ok: true, command: 'create', dryRun: true, directory, features: features.map((f) => f.id), ...planJson(changes) }, describePlan(changes));
+    printResult(
+      args.json,
+      { ok: true, command: 'create', dryRun: true, directory, features: features.map((f) => f.id), ...planJson(changes) },
+      describePlan(changes),
+    );
     return;
   }
 

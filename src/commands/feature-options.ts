@@ -5,7 +5,10 @@ import type { FeatureDefinition } from '../features/types.ts';
  * The sub-choices of each selected feature: given ones checked against the feature's choices,
  * defaults for the rest. Options for features that are not selected are refused.
  */
-export function validateOptions(features: readonly FeatureDefinition[], given: Readonly<Record<string, string[]>>): Record<string, string[]> {
+export function validateOptions(
+  features: readonly FeatureDefinition[],
+  given: Readonly<Record<string, string[]>>,
+): Record<string, string[]> {
   const result: Record<string, string[]> = {};
   for (const id of Object.keys(given)) {
     if (!features.some((f) => f.id === id)) {

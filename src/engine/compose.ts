@@ -3,8 +3,8 @@ import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { base } from '../features/base.ts';
 import type { FeatureDefinition } from '../features/types.ts';
-import { templatesRoot } from '../paths.ts';
 import type { OrderKeys, Patch } from '../patch/types.ts';
+import { templatesRoot } from '../paths.ts';
 import { mergeEnvExample } from './env-file.ts';
 import type { Layout } from './layout.ts';
 import { type Answers, hashContent, isPristine, MANIFEST_FILE, type Manifest, serializeManifest } from './manifest.ts';
@@ -25,6 +25,8 @@ export interface ComposeInput {
   withBase: boolean;
   layout: Layout;
   version: string;
+  /** Where the templates are; tests point this at fixtures. */
+  templatesDir?: string;
 }
 
 /**
@@ -36,6 +38,7 @@ export interface ComposeInput {
 export async function composeProject(input: ComposeInput): Promise<void> {
   const { tree, previous, features, answers } = input;
   const context = templateContext(input);
+  const templates = input.templatesDir ?? templatesRoot;
   const ownedByUs = new Set<string>();
   const conflicts: string[] = [];
 
@@ -44,13 +47,15 @@ export async function composeProject(input: ComposeInput): Promise<void> {
     if (current === null || current === file.content || isPristine(previous, file.path, current)) {
       tree.write(file.path, file.content, { executable: file.executable });
       ownedByUs.add(file.path);
+    } else if (previous?.files[file.path] === hashContent(file.content)) {
+      // We would write what we wrote last time: the user's edits stand.
     } else if (!base.patchTargets.includes(file.path)) {
       conflicts.push(file.path);
     }
   };
-  if (input.withBase) for (const file of renderFolder(path.join(templatesRoot, 'base/files'), context)) write(file);
+  if (input.withBase) for (const file of renderFolder(path.join(templates, 'base/files'), context)) write(file);
   for (const feature of features) {
-    for (const file of renderFolder(path.join(templatesRoot, 'features', feature.id, 'files'), context)) write(file);
+    for (const file of renderFolder(path.join(templates, 'features', feature.id, 'files'), context)) write(file);
   }
   if (conflicts.length > 0) {
     throw new UserError(
@@ -60,7 +65,7 @@ export async function composeProject(input: ComposeInput): Promise<void> {
   }
 
   const rank = titleRank(input.registry);
-  for (const feature of features) mergeFeatureFiles(tree, feature, rank, context);
+  for (const feature of features) mergeFeatureFiles(tree, feature, rank, context, templates);
   await applyPatches(input, orderKeys(input.registry));
 
   const files: Record<string, string> = { ...(previous?.files ?? {}) };
@@ -93,20 +98,25 @@ function templateContext(input: ComposeInput): Record<string, unknown> {
   };
 }
 
-function mergeFeatureFiles(tree: Tree, feature: FeatureDefinition, rank: (title: string) => number | undefined, context: Record<string, unknown>): void {
+function mergeFeatureFiles(
+  tree: Tree,
+  feature: FeatureDefinition,
+  rank: (title: string) => number | undefined,
+  context: Record<string, unknown>,
+  templates: string,
+): void {
   const pkg = tree.read('package.json');
   if (pkg !== null) tree.write('package.json', mergePackageJson(pkg, feature));
   if (feature.env.length > 0) {
     tree.write('.env.example', mergeEnvExample(tree.read('.env.example') ?? '', feature.title, feature.env, rank));
   }
-  const section = readSection(feature, context);
+  const section = readSection(path.join(templates, 'features', feature.id, 'readme.md'), context);
   const readme = tree.read('README.md');
   if (section && readme !== null) tree.write('README.md', mergeReadmeSection(readme, section, rank));
 }
 
 /** A feature's README section: `templates/features/<id>/readme.md` (Handlebars), if it has one. */
-function readSection(feature: FeatureDefinition, context: Record<string, unknown>): string | undefined {
-  const file = path.join(templatesRoot, 'features', feature.id, 'readme.md');
+function readSection(file: string, context: Record<string, unknown>): string | undefined {
   return existsSync(file) ? renderString(readFileSync(file, 'utf8'), context) : undefined;
 }
 

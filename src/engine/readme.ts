@@ -8,7 +8,7 @@ export function mergeReadmeSection(text: string, section: string, rank: (heading
   const lines = text.split('\n');
   if (lines.some((l) => l === `### ${heading}`)) return text;
 
-  const start = lines.findIndex((l) => l === '## Features');
+  const start = lines.indexOf('## Features');
   let end = lines.length;
   if (start >= 0) {
     const next = lines.findIndex((l, i) => i > start && l.startsWith('## '));

@@ -20,7 +20,10 @@ export function npmNameProblem(name: string): string | undefined {
 /** A name typed where a name (not a path) is expected. */
 export function validateProjectName(name: string): void {
   if (path.isAbsolute(name) || name.split(/[\\/]/).includes('..')) {
-    throw new UserError(`"${name}" is a path, not a project name.`, 'Pass the directory as the first argument and let the name follow from it.');
+    throw new UserError(
+      `"${name}" is a path, not a project name.`,
+      'Pass the directory as the first argument and let the name follow from it.',
+    );
   }
   const problem = npmNameProblem(name);
   if (problem) throw new UserError(`"${name}" is not a valid npm package name: ${problem}.`, 'Example: my-api');

@@ -64,9 +64,7 @@ export function registrations(factory: AppFactory): Registration[] {
 export function importSource(file: SourceFile, identifier: string): string | undefined {
   for (const declaration of file.getImportDeclarations()) {
     const matchesDefault = declaration.getDefaultImport()?.getText() === identifier;
-    const matchesNamed = declaration
-      .getNamedImports()
-      .some((n) => (n.getAliasNode()?.getText() ?? n.getName()) === identifier);
+    const matchesNamed = declaration.getNamedImports().some((n) => (n.getAliasNode()?.getText() ?? n.getName()) === identifier);
     if (matchesDefault || matchesNamed) return declaration.getModuleSpecifierValue();
   }
   return undefined;

@@ -12,11 +12,7 @@ export function compareKeys(a: readonly number[], b: readonly number[]): number 
  * or undefined when the base or the user wrote it): before the first owned item with a greater key,
  * else at `fallback`. Items nobody owns keep their places.
  */
-export function insertionIndex(
-  existing: readonly (readonly number[] | undefined)[],
-  key: readonly number[],
-  fallback: number,
-): number {
+export function insertionIndex(existing: readonly (readonly number[] | undefined)[], key: readonly number[], fallback: number): number {
   for (let i = 0; i < existing.length; i++) {
     const other = existing[i];
     if (other && compareKeys(other, key) > 0) return i;

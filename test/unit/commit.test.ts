@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -71,7 +71,13 @@ describe('commitChanges', () => {
   it('removes a directory it created when the commit fails', async () => {
     const parent = mkdtempSync(path.join(tmpdir(), 'commit-test-'));
     const root = path.join(parent, 'new-project');
-    await assert.rejects(commitChanges(root, changes.filter((c) => c.before === null), failingAfter(1)));
+    await assert.rejects(
+      commitChanges(
+        root,
+        changes.filter((c) => c.before === null),
+        failingAfter(1),
+      ),
+    );
     assert.deepEqual(readdirSync(parent), []);
   });
 });

@@ -8,7 +8,11 @@ const rank = (title: string) => ({ 'Rate limiting': 1, Metrics: 2 })[title];
 
 describe('mergePackageJson', () => {
   const pkg = JSON.stringify({ name: 'x', dependencies: { fastify: '5.0.0', zod: '1.0.0' }, scripts: { test: 'node --test' } });
-  const additions = { dependencies: { 'prom-client': '15.1.3', fastify: '9.9.9' }, devDependencies: {}, scripts: { 'lint:api': 'spectral' } };
+  const additions = {
+    dependencies: { 'prom-client': '15.1.3', fastify: '9.9.9' },
+    devDependencies: {},
+    scripts: { 'lint:api': 'spectral' },
+  };
 
   it('adds dependencies and scripts sorted, keeping the user values', () => {
     const merged = JSON.parse(mergePackageJson(pkg, additions));
@@ -37,7 +41,10 @@ describe('mergeEnvExample', () => {
     const a = mergeEnvExample(mergeEnvExample(base, 'Metrics', metrics, rank), 'Rate limiting', limits, rank);
     const b = mergeEnvExample(mergeEnvExample(base, 'Rate limiting', limits, rank), 'Metrics', metrics, rank);
     assert.equal(a, b);
-    assert.equal(a, '# Port\nPORT=3000\n\n# Rate limiting\n# Requests per window\nRATE_LIMIT_MAX=100\n\n# Metrics\n# Bearer token for /metrics\nMETRICS_TOKEN=change-me\n');
+    assert.equal(
+      a,
+      '# Port\nPORT=3000\n\n# Rate limiting\n# Requests per window\nRATE_LIMIT_MAX=100\n\n# Metrics\n# Bearer token for /metrics\nMETRICS_TOKEN=change-me\n',
+    );
     assert.equal(mergeEnvExample(a, 'Metrics', metrics, rank), a);
   });
 });
@@ -49,7 +56,10 @@ describe('mergeReadmeSection', () => {
     const a = mergeReadmeSection(mergeReadmeSection(readme, '### Metrics\n\nm\n', rank), '### Rate limiting\n\nr\n', rank);
     const b = mergeReadmeSection(mergeReadmeSection(readme, '### Rate limiting\n\nr\n', rank), '### Metrics\n\nm\n', rank);
     assert.equal(a, b);
-    assert.equal(a, '# api\n\n## Features\n\nAdd more with `add`.\n\n### Rate limiting\n\nr\n\n### Metrics\n\nm\n\n## Scripts\n\nnpm test\n');
+    assert.equal(
+      a,
+      '# api\n\n## Features\n\nAdd more with `add`.\n\n### Rate limiting\n\nr\n\n### Metrics\n\nm\n\n## Scripts\n\nnpm test\n',
+    );
     assert.equal(mergeReadmeSection(a, '### Metrics\n\nm\n', rank), a);
   });
 });

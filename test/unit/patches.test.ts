@@ -33,12 +33,13 @@ export const ConfigSchema = Type.Object({
 
 const metrics = registerPlugin({ name: 'metrics', file: 'src/plugins/metrics.ts' });
 const rateLimit = registerPlugin({ name: 'rateLimit', file: 'src/plugins/rate-limit.ts' });
-const order: OrderKeys = {
-  of: (kind, identity) =>
-    ({ 'plugin:src/plugins/rate-limit': [1, 0], 'plugin:src/plugins/metrics': [2, 0], 'config:RATE_LIMIT_MAX': [1, 1], 'config:METRICS_TOKEN': [2, 1] })[
-      `${kind}:${identity}`
-    ],
+const KEYS: Record<string, number[]> = {
+  'plugin:src/plugins/rate-limit': [1, 0],
+  'plugin:src/plugins/metrics': [2, 0],
+  'config:RATE_LIMIT_MAX': [1, 1],
+  'config:METRICS_TOKEN': [2, 1],
 };
+const order: OrderKeys = { of: (kind, identity) => KEYS[`${kind}:${identity}`] };
 
 function run(source: string, path: string, patches: readonly Patch[]): string {
   const tree = new Tree(null);
@@ -76,7 +77,10 @@ describe('registerPlugin', () => {
   });
 
   it('says what it looked for, and where, when there is no app factory', () => {
-    assert.throws(() => run('export const x = 1;\n', 'src/app.ts', [metrics]), /Could not find the app factory in src\/app\.ts: looked for .*Fastify\(/);
+    assert.throws(
+      () => run('export const x = 1;\n', 'src/app.ts', [metrics]),
+      /Could not find the app factory in src\/app\.ts: looked for .*Fastify\(/,
+    );
   });
 
   it('falls back to `return app` when routes are registered elsewhere', () => {
@@ -91,7 +95,10 @@ describe('addConfigProperty', () => {
 
   it('adds the property to ConfigSchema, once', () => {
     const out = run(CONFIG, 'src/config.ts', [rateMax]);
-    assert.match(out, /HOST: Type\.String\(\{ default: '127\.0\.0\.1' \}\),\n {2}RATE_LIMIT_MAX: Type\.Integer\(\{ default: 100, minimum: 1 \}\),\n\}\);/);
+    assert.match(
+      out,
+      /HOST: Type\.String\(\{ default: '127\.0\.0\.1' \}\),\n {2}RATE_LIMIT_MAX: Type\.Integer\(\{ default: 100, minimum: 1 \}\),\n\}\);/,
+    );
     assert.equal(run(out, 'src/config.ts', [rateMax]), out);
   });
 

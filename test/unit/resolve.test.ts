@@ -14,7 +14,9 @@ describe('resolveFeatures', () => {
   it('adds requirements and keeps registry order', () => {
     const resolved = resolveFeatures(['metrics', 'rbac'], registry).map((f) => f.id);
     assert.deepEqual(resolved, ['auth', 'rbac', 'metrics']);
-    assert.deepEqual(addedRequirements(['metrics', 'rbac'], resolveFeatures(['metrics', 'rbac'], registry)), [{ added: 'auth', by: 'rbac' }]);
+    assert.deepEqual(addedRequirements(['metrics', 'rbac'], resolveFeatures(['metrics', 'rbac'], registry)), [
+      { added: 'auth', by: 'rbac' },
+    ]);
   });
 
   it('refuses conflicts', () => {
@@ -24,7 +26,8 @@ describe('resolveFeatures', () => {
   it('rejects unknown ids with the closest match and the valid list', () => {
     assert.throws(
       () => resolveFeatures(['metrix'], registry),
-      (error: Error & { hint?: string }) => /Did you mean "metrics"/.test(error.message) && /auth, rbac, metrics, other/.test(error.hint ?? ''),
+      (error: Error & { hint?: string }) =>
+        /Did you mean "metrics"/.test(error.message) && /auth, rbac, metrics, other/.test(error.hint ?? ''),
     );
   });
 

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { features } from '../../src/features/index.ts';
+import { cli, repoRoot, tempDir } from './cli.ts';
+import { matrixCombinations } from './combinations.ts';
+
+/** Node 24 (from the `node` package) first on PATH, so generated projects never run on the machine's old Node. */
+export const toolEnv = {
+  PATH: `${path.join(repoRoot, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
+  NO_COLOR: '1',
+  FORCE_COLOR: '0',
+};
+
+export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Generates a project (no install, no git) and returns its directory. */
+export async function generate(ids: readonly string[], name = 'api'): Promise<string> {
+  const dir = path.join(tempDir('matrix-'), name);
+  const args = [dir, '--yes', '--no-install', '--no-git', '--preset', 'minimal'];
+  if (ids.length > 0) args.push('--features', ids.join(','));
+  const result = await cli(args);
+  if (result.exitCode !== 0) throw new Error(`generation failed (${ids.join(',') || 'base'}): ${result.stderr}`);
+  return dir;
+}
+
+let shared: Promise<string> | undefined;
+
+/**
+ * One install of the union of every combination's dependencies (they only ever add to each other),
+ * cached by the dependency set: every generated project links to it instead of installing again.
+ */
+export function sharedNodeModules(): Promise<string> {
+  shared ??= (async () => {
+    const everything = matrixCombinations(features).reduce((all, c) => (c.features.length > all.length ? c.features : all), [] as string[]);
+    const source = await generate(everything, 'deps');
+    const pkg = JSON.parse(readFileSync(path.join(source, 'package.json'), 'utf8')) as Record<string, unknown>;
+    const deps = { dependencies: pkg.dependencies, devDependencies: pkg.devDependencies };
+    const hash = createHash('sha256').update(JSON.stringify(deps)).digest('hex').slice(0, 16);
+    const dir = path.join(repoRoot, '.test-output/deps', hash);
+    const marker = path.join(dir, 'node_modules/.installed');
+    if (!existsSync(marker)) {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'matrix-deps', private: true, ...deps }, null, 2));
+      await execa('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: dir, env: toolEnv, stdin: 'ignore' });
+      writeFileSync(marker, new Date().toISOString());
+    }
+    return path.join(dir, 'node_modules');
+  })();
+  return shared;
+}
+
+export async function linkDependencies(project: string): Promise<void> {
+  symlinkSync(await sharedNodeModules(), path.join(project, 'node_modules'), 'dir');
+}
+
+export interface StepResult {
+  ok: boolean;
+  ms: number;
+  output: string;
+}
+
+export async function runScript(
+  project: string,
+  script: string,
+  env: Record<string, string> = {},
+  timeoutMs = 240_000,
+): Promise<StepResult> {
+  const started = Date.now();
+  const result = await execa('npm', ['run', '--silent', script], {
+    cwd: project,
+    env: { ...toolEnv, ...env },
+    all: true,
+    reject: false,
+    stdin: 'ignore',
+    timeout: timeoutMs,
+  });
+  return { ok: result.exitCode === 0, ms: Date.now() - started, output: result.all ?? '' };
+}
+
+/** Bare imports in src/ and test/ that package.json does not declare (the shared install would hide them). */
+export function undeclaredImports(project: string): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+  const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})]);
+  const missing = new Set<string>();
+  const scan = (file: string): void => {
+    for (const match of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'".][^'"]*)['"]/g)) {
+      const specifier = match[1] as string;
+      if (specifier.startsWith('node:')) continue;
+      const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] as string);
+      if (!declared.has(name)) missing.add(`${name} (${path.relative(project, file)})`);
+    }
+  };
+  const walk = (dir: string): void => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.(ts|js|mjs)$/.test(entry.name)) scan(full);
+    }
+  };
+  for (const dir of ['src', 'test', 'scripts']) walk(path.join(project, dir));
+  if (existsSync(path.join(project, 'plopfile.js'))) scan(path.join(project, 'plopfile.js'));
+  return [...missing];
+}

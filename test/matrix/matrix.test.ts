@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { features } from '../../src/features/index.ts';
+import { repoRoot } from '../helpers/cli.ts';
+import { matrixCombinations } from '../helpers/combinations.ts';
+import { generate, linkDependencies, POSTGRES_URL, runScript, sharedNodeModules, undeclaredImports } from '../helpers/generated.ts';
+import { ensurePostgres, ensureRedis } from '../helpers/services.ts';
+import { validators } from './validators/index.ts';
+
+const STEPS = ['generate', 'imports', 'typecheck', 'lint', 'test (embedded)', 'test (postgres)', 'validators'] as const;
+type Step = (typeof STEPS)[number];
+const table = new Map<string, Partial<Record<Step, string>>>();
+
+function tail(output: string): string {
+  return output.split('\n').slice(-40).join('\n');
+}
+
+describe('matrix: every combination type-checks, lints and passes its own tests on both databases', () => {
+  before(async () => {
+    await Promise.all([ensurePostgres(), ensureRedis()]);
+    await sharedNodeModules();
+  });
+
+  after(() => {
+    const header = `| combination | ${STEPS.join(' | ')} |\n|---|${STEPS.map(() => '---').join('|')}|`;
+    const rows = [...table].map(([name, cells]) => `| ${name} | ${STEPS.map((s) => cells[s] ?? '-').join(' | ')} |`);
+    const markdown = `${header}\n${rows.join('\n')}\n`;
+    mkdirSync(path.join(repoRoot, '.test-output'), { recursive: true });
+    writeFileSync(path.join(repoRoot, '.test-output/matrix.md'), markdown);
+    process.stdout.write(`\n${markdown}`);
+  });
+
+  for (const combination of matrixCombinations(features)) {
+    const label = `${combination.name} [${combination.features.join(',') || 'base'}]`;
+    it(label, async () => {
+      const cells: Partial<Record<Step, string>> = {};
+      table.set(label, cells);
+      const mark = (step: Step, ok: boolean, ms: number) => {
+        cells[step] = `${ok ? 'ok' : 'FAIL'} ${(ms / 1000).toFixed(1)}s`;
+      };
+      let started = Date.now();
+      const project = await generate(combination.features);
+      await linkDependencies(project);
+      mark('generate', true, Date.now() - started);
+
+      started = Date.now();
+      const undeclared = undeclaredImports(project);
+      mark('imports', undeclared.length === 0, Date.now() - started);
+      assert.deepEqual(undeclared, [], 'every import is a declared dependency');
+
+      for (const [step, script, env] of [
+        ['typecheck', 'typecheck', {}],
+        ['lint', 'lint', {}],
+        ['test (embedded)', 'test', {}],
+        ['test (postgres)', 'test', { DATABASE_URL: POSTGRES_URL }],
+      ] as const) {
+        const result = await runScript(project, script, env);
+        mark(step, result.ok, result.ms);
+        assert.ok(result.ok, `${step} failed in ${project}:\n${tail(result.output)}`);
+      }
+
+      started = Date.now();
+      for (const id of combination.features) await validators[id]?.(project);
+      mark('validators', true, Date.now() - started);
+    });
+  }
+});

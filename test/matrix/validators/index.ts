@@ -1,0 +1,7 @@
+/**
+ * External validators per feature, run on every matrix combination that includes the feature
+ * (see ../../../docs/testing.md). Each throws with the tool's findings when the artifact is not clean.
+ */
+export type Validator = (project: string) => Promise<void>;
+
+export const validators: Record<string, Validator> = {};
