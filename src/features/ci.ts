@@ -1,0 +1,9 @@
+import { defineFeature } from './define.ts';
+
+export const ci = defineFeature({
+  id: 'ci',
+  title: 'GitHub Actions CI',
+  description:
+    'CI on Node 22 and 24 against both databases, npm audit, Dependabot and CodeQL; least-privilege permissions and SHA-pinned actions',
+  presets: ['standard', 'full'],
+});

@@ -1,0 +1,24 @@
+import type { SqlValue } from '../db/database.ts';
+
+/** Column -> value pairs that confine every query of a request (e.g. `{ owner_id }` when signed in). */
+export type DataScope = Readonly<Record<string, string>>;
+
+export const NO_SCOPE: DataScope = Object.freeze({});
+
+const COLUMN = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** The scope's (column, value) pairs; column names are checked because they go into SQL text. */
+export function scopeEntries(scope: DataScope): [string, string][] {
+  const entries = Object.entries(scope);
+  for (const [column] of entries) if (!COLUMN.test(column)) throw new Error(`Invalid scope column: ${column}`);
+  return entries;
+}
+
+/** `AND col = $n` for each scope entry, numbering placeholders from `firstIndex`. */
+export function scopeConditions(scope: DataScope, firstIndex: number): { sql: string; params: SqlValue[] } {
+  const entries = scopeEntries(scope);
+  return {
+    sql: entries.map(([column], i) => ` AND ${column} = $${firstIndex + i}`).join(''),
+    params: entries.map(([, value]) => value),
+  };
+}
