@@ -10,7 +10,11 @@ const binDir = path.join(here, 'node_modules/.bin');
 /** How each peer generates a comparable project without installing or touching git. */
 const PEERS = [
   { name: 'create-t3-app 7.40.0', bin: 'create-t3-app', args: (dir) => [dir, '--CI', '--noGit', '--noInstall'] },
-  { name: '@nestjs/cli 12.0.8 (nest new)', bin: 'nest', args: (dir) => ['new', dir, '--skip-install', '--skip-git', '--package-manager', 'npm'] },
+  {
+    name: '@nestjs/cli 12.0.8 (nest new)',
+    bin: 'nest',
+    args: (dir) => ['new', dir, '--skip-install', '--skip-git', '--package-manager', 'npm'],
+  },
   { name: 'fastify-cli 8.0.2 (generate --lang=ts)', bin: 'fastify', args: (dir) => ['generate', dir, '--lang=ts'] },
 ];
 
