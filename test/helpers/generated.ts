@@ -56,6 +56,22 @@ export async function linkDependencies(project: string): Promise<void> {
   symlinkSync(await sharedNodeModules(), path.join(project, 'node_modules'), 'dir');
 }
 
+/**
+ * The environment for a generated project's own commands. NODE_TEST_CONTEXT is dropped: inherited from
+ * this suite's runner, it would turn the project's `node --test` into a silent child that runs nothing.
+ */
+export function projectEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'NODE_TEST_CONTEXT') env[key] = value;
+  return { ...env, ...toolEnv, ...extra };
+}
+
+/** How many tests a node:test run reported as passed and failed (spec or TAP output). */
+export function testCounts(output: string): { passed: number; failed: number } {
+  const last = (name: string) => Number([...output.matchAll(new RegExp(`^(?:ℹ|#) ${name} (\\d+)$`, 'gm'))].at(-1)?.[1] ?? 0);
+  return { passed: last('pass'), failed: last('fail') };
+}
+
 export interface StepResult {
   ok: boolean;
   ms: number;
@@ -71,7 +87,8 @@ export async function runScript(
   const started = Date.now();
   const result = await execa('npm', ['run', '--silent', script], {
     cwd: project,
-    env: { ...toolEnv, ...env },
+    env: projectEnv(env),
+    extendEnv: false,
     all: true,
     reject: false,
     stdin: 'ignore',
@@ -86,9 +103,13 @@ export function undeclaredImports(project: string): string[] {
   const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})]);
   const missing = new Set<string>();
   const scan = (file: string): void => {
-    for (const match of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'".][^'"]*)['"]/g)) {
+    const text = readFileSync(file, 'utf8');
+    const statics = [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]/gm)];
+    const bare = [...text.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm)];
+    const dynamics = [...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)];
+    for (const match of [...statics, ...bare, ...dynamics]) {
       const specifier = match[1] as string;
-      if (specifier.startsWith('node:')) continue;
+      if (specifier.startsWith('node:') || specifier.startsWith('.')) continue;
       const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] as string);
       if (!declared.has(name)) missing.add(`${name} (${path.relative(project, file)})`);
     }

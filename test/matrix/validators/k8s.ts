@@ -145,7 +145,7 @@ function policyProblems(project: string, manifests: Manifest[], kustomization: J
   expect(obj(podSecurity.seccompProfile).type === 'RuntimeDefault', 'pod: securityContext.seccompProfile.type: RuntimeDefault');
   expect(containers.length > 0, 'pod: at least one container');
 
-  const delay = shutdownDelaySeconds(project);
+  const delay = shutdownDelaySeconds(project, manifests);
   for (const container of containers) {
     const label = `container ${String(container.name)}`;
     const security = obj(container.securityContext);
@@ -254,13 +254,17 @@ function policyProblems(project: string, manifests: Manifest[], kustomization: J
   return problems;
 }
 
-/** The API's shutdown delay in seconds, from the default in the generated src/config.ts. */
-function shutdownDelaySeconds(project: string): number {
+/** The API's shutdown grace in seconds: SHUTDOWN_GRACE_MS from the ConfigMap, else its default in src/config.ts. */
+function shutdownDelaySeconds(project: string, manifests: Manifest[]): number {
+  const configured = manifests
+    .filter((m) => m.object.kind === 'ConfigMap')
+    .map((m) => obj(m.object.data).SHUTDOWN_GRACE_MS)
+    .find((v) => v !== undefined);
+  if (configured !== undefined) return Number(configured) / 1000;
   const config = readFileSync(path.join(project, 'src/config.ts'), 'utf8');
-  const match = /SHUTDOWN_\w*?(MS|SECONDS)?\s*:[^\n]*?default:\s*([\d_]+)/.exec(config);
-  if (!match) throw new Error('could not find the shutdown delay and its default in src/config.ts');
-  const value = Number((match[2] as string).replaceAll('_', ''));
-  return match[1] === 'MS' ? value / 1000 : value;
+  const match = /SHUTDOWN_GRACE_MS:[^\n]*?default:\s*([\d_]+)/.exec(config);
+  if (!match) throw new Error('could not find SHUTDOWN_GRACE_MS and its default in src/config.ts');
+  return Number((match[1] as string).replaceAll('_', '')) / 1000;
 }
 
 function typeOf(object: Json): { group: string | undefined; version: string; kind: string } {
