@@ -14,7 +14,7 @@ describe('README', () => {
 
   it('gives the test command that CI runs', () => {
     const ci = readFileSync(path.join(repoRoot, '.ci/run'), 'utf8');
-    assert.match(readme, /^npm ci && npm test/m);
-    assert.match(ci, /^npm ci && npm test$/m);
+    assert.match(readme, /^npm install && npm test/m);
+    assert.match(ci, /^npm install && npm test$/m);
   });
 });
