@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { HttpError, type InvalidParam, PROBLEM_CONTENT_TYPE, problem } from '../lib/problem.ts';
-import { FALLBACK_SECURITY_HEADERS } from './security-headers.ts';
+import { SECURITY_HEADERS } from './security-headers.ts';
 
 type ValidationIssue = NonNullable<FastifyError['validation']>[number];
 
@@ -24,7 +24,7 @@ function send(request: FastifyRequest, reply: FastifyReply, status: number, deta
 
 /** For errors Fastify raises before routing (bad URL encoding, over-long parameters): same shape, same headers. */
 export function frameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  reply.headers({ ...FALLBACK_SECURITY_HEADERS, 'x-request-id': request.id });
+  reply.headers({ ...SECURITY_HEADERS, 'x-request-id': request.id });
   return send(
     request,
     reply,

@@ -19,11 +19,10 @@ export const loadShedding = fp(
       reaper = setInterval(() => app.server.closeIdleConnections(), 50).unref();
     });
     app.addHook('onClose', async () => clearInterval(reaper));
-    app.addHook('onRequest', async (_request, reply) => {
-      if (closing) {
-        reply.header('connection', 'close');
-        throw new HttpError(503, 'The server is shutting down.', { 'retry-after': '5' });
-      }
+    app.addHook('onRequest', (_request, reply, done) => {
+      if (!closing) return done();
+      reply.header('connection', 'close');
+      done(new HttpError(503, 'The server is shutting down.', { 'retry-after': '5' }));
     });
     await app.register(underPressure, {
       maxEventLoopDelay: app.config.MAX_EVENT_LOOP_DELAY_MS,

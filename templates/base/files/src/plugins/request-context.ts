@@ -5,9 +5,10 @@ import { NO_SCOPE } from '../lib/scope.ts';
 export const requestContext = fp(
   async (app) => {
     app.decorateRequest('dataScope', null as never);
-    app.addHook('onRequest', async (request, reply) => {
+    app.addHook('onRequest', (request, reply, done) => {
       request.dataScope = NO_SCOPE;
       reply.header('x-request-id', request.id);
+      done();
     });
   },
   { name: 'request-context' },

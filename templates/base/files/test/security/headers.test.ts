@@ -5,7 +5,7 @@ import { buildTestApp, createItem } from '../helpers/app.ts';
 
 function assertHardened(response: LightMyRequestResponse, label: string): void {
   const h = response.headers;
-  assert.equal(h['content-security-policy'], "default-src 'none';frame-ancestors 'none'", label);
+  assert.equal(h['content-security-policy'], "default-src 'none'; frame-ancestors 'none'", label);
   assert.equal(h['x-content-type-options'], 'nosniff', label);
   assert.equal(h['x-frame-options'], 'DENY', label);
   assert.equal(h['referrer-policy'], 'no-referrer', label);
