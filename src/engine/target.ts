@@ -54,7 +54,7 @@ export function checkNewProjectTarget(directory: string): void {
   }
   let parent = path.dirname(directory);
   while (!isDirectory(parent)) {
-    if (pathExists(parent)) throw new UserError(`Cannot create ${directory}: ${parent} is not a directory.`);
+    if (pathExists(parent)) throw new UserError(`Cannot create ${directory}: ${parent} is not a directory.`, 'Choose another directory.');
     parent = path.dirname(parent);
   }
   assertWritable(parent);
