@@ -100,6 +100,12 @@ describe('bad input: exit 1, one clear line, nothing written', () => {
     });
   }
 
+  it('an unwritable parent (/proc/1: even root may not create entries there)', async () => {
+    const result = await cli(['/proc/1/api', '--yes', ...QUIET]);
+    assert.equal(result.exitCode, 1, result.stderr);
+    assert.match(result.stderr, /^error: Cannot write to \/proc\/1\.\nhint: /m);
+  });
+
   it('add outside a project', async () => {
     const dir = tempDir();
     const result = await cli(['add', features[0]?.id ?? 'metrics', '--dir', dir, '--no-install']);
