@@ -115,9 +115,19 @@ function mergeFeatureFiles(
   if (section && readme !== null) tree.write('README.md', mergeReadmeSection(readme, section, rank));
 }
 
-/** A feature's README section: `templates/features/<id>/readme.md` (Handlebars), if it has one. */
+/**
+ * A feature's README section: `templates/features/<id>/readme.md` (Handlebars), if it has one. It is
+ * written once, when the feature is added, so it cannot depend on which other features are present:
+ * `has` is left out of its context (strict rendering then rejects any use of it).
+ */
 function readSection(file: string, context: Record<string, unknown>): string | undefined {
-  return existsSync(file) ? renderString(readFileSync(file, 'utf8'), context) : undefined;
+  if (!existsSync(file)) return undefined;
+  const { has: _otherFeatures, ...stable } = context;
+  try {
+    return renderString(readFileSync(file, 'utf8'), stable);
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message} (a README section may use options, not has)`);
+  }
 }
 
 async function applyPatches(input: ComposeInput, order: OrderKeys): Promise<void> {

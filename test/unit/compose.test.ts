@@ -135,6 +135,12 @@ describe('composeProject', () => {
     assert.deepEqual(snapshot(dir), before);
   });
 
+  it('refuses a README section that depends on other features (it is written only once)', async () => {
+    const templates = fixture();
+    writeFileSync(path.join(templates, 'features/beta/readme.md'), '### Beta\n\n{{#if has.alpha}}with alpha{{/if}}\n');
+    await assert.rejects(compose(tempDir(), templates, ['beta']), /readme\.md: .*a README section may use options, not has/);
+  });
+
   it('patches a user-edited app factory in place and stops owning it', async () => {
     const templates = fixture();
     const dir = tempDir();
