@@ -110,6 +110,20 @@ async function start(kind, project, port) {
   return { ...server, url, headers };
 }
 
+/** Migrates (the release step), then starts `dist/server.js` with production settings. */
+function startProduction(project, sqlitePath, port, core) {
+  const env = productionEnv(project, sqlitePath, port);
+  run(process.execPath, ['dist/db/migrate-cli.js'], { cwd: project.dir, env: { ...process.env, ...env } });
+  return startServer({
+    command: process.execPath,
+    args: ['dist/server.js'],
+    cwd: project.dir,
+    env,
+    url: `http://127.0.0.1:${port}/health/ready`,
+    core,
+  });
+}
+
 /** The bare app only reads: write its 20 rows with the project's own data access. */
 async function seedThroughProject(project, sqlitePath) {
   const { pathToFileURL } = await import('node:url');
