@@ -94,16 +94,7 @@ async function start(kind, project, port) {
     await seedThroughProject(project, sqlitePath);
     return { ...server, url, headers: {} };
   }
-  const env = productionEnv(project, sqlitePath, port);
-  run(process.execPath, ['dist/db/migrate-cli.js'], { cwd: project.dir, env: { ...process.env, ...env } });
-  const server = await startServer({
-    command: process.execPath,
-    args: ['dist/server.js'],
-    cwd: project.dir,
-    env,
-    url: `http://127.0.0.1:${port}/health/ready`,
-    core: SERVER_CORE,
-  });
+  const server = await startProduction(project, sqlitePath, port, SERVER_CORE);
   const url = `http://127.0.0.1:${port}`;
   const headers = await clientHeaders(project, url);
   await seed(url, headers);
@@ -148,15 +139,7 @@ export async function coldStart(project, runs) {
   const samples = [];
   for (let i = 0; i < runs; i++) {
     const sqlitePath = path.join(mkdtempSync(path.join(tmpdir(), 'bench-cold-')), 'cold.db');
-    const env = productionEnv(project, sqlitePath, 3400 + i);
-    run(process.execPath, ['dist/db/migrate-cli.js'], { cwd: project.dir, env: { ...process.env, ...env } });
-    const server = await startServer({
-      command: process.execPath,
-      args: ['dist/server.js'],
-      cwd: project.dir,
-      env,
-      url: `http://127.0.0.1:${3400 + i}/health/ready`,
-    });
+    const server = await startProduction(project, sqlitePath, 3400 + i);
     samples.push(server.readyMs);
     await server.stop();
   }
