@@ -1,4 +1,4 @@
-import { type Block, Node, type SourceFile, type Statement, SyntaxKind } from 'ts-morph';
+import { type Block, type CallExpression, Node, type SourceFile, type Statement, SyntaxKind } from 'ts-morph';
 
 export interface AppFactory {
   /** The function body that creates and configures the Fastify instance. */
@@ -28,9 +28,8 @@ export function findAppFactory(file: SourceFile): AppFactory | undefined {
     if (named.getName() === 'fastify') factoryNames.add(named.getAliasNode()?.getText() ?? 'fastify');
   }
   for (const declaration of file.getDescendantsOfKind(SyntaxKind.VariableDeclaration)) {
-    const initializer = declaration.getInitializer();
-    if (!initializer || !Node.isCallExpression(initializer)) continue;
-    if (!factoryNames.has(initializer.getExpression().getText())) continue;
+    const factoryCall = innermostCall(declaration.getInitializer());
+    if (!factoryCall || !factoryNames.has(factoryCall.getExpression().getText())) continue;
     const fn = declaration.getFirstAncestor(
       (a) => Node.isFunctionDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a),
     );
@@ -43,6 +42,22 @@ export function findAppFactory(file: SourceFile): AppFactory | undefined {
     return { body, instance: declaration.getName(), name };
   }
   return undefined;
+}
+
+/**
+ * `Fastify(options).setValidatorCompiler(...)` chains calls on the instance: the factory call is the
+ * innermost one, so walk down the chain of `call().method()` to it.
+ */
+function innermostCall(node: Node | undefined): CallExpression | undefined {
+  if (!node || !Node.isCallExpression(node)) return undefined;
+  let call = node;
+  for (;;) {
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) return call;
+    const receiver = callee.getExpression();
+    if (!Node.isCallExpression(receiver)) return call;
+    call = receiver;
+  }
 }
 
 /** Top-level `await app.register(plugin, ...)` statements of the factory, in order. */

@@ -71,6 +71,11 @@ describe('registerPlugin', () => {
     assert.equal(run(run(APP, 'src/app.ts', [metrics]), 'src/app.ts', [rateLimit]), run(APP, 'src/app.ts', [rateLimit, metrics]));
   });
 
+  it('finds the factory when the Fastify call is chained', () => {
+    const chained = APP.replace('Fastify({ logger: false });', 'Fastify({ logger: false }).setValidatorCompiler(compile);');
+    assert.match(run(chained, 'src/app.ts', [metrics]), /await app\.register\(errors\);\n {2}await app\.register\(metrics\);/);
+  });
+
   it('follows the file convention for import extensions', () => {
     const jsStyle = APP.replaceAll(".ts'", ".js'");
     assert.match(run(jsStyle, 'src/app.ts', [metrics]), /from '\.\/plugins\/metrics\.js'/);

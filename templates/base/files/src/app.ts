@@ -54,8 +54,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     requestTimeout: config.REQUEST_TIMEOUT_MS,
+    connectionTimeout: config.CONNECTION_TIMEOUT_MS,
     keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
-    http: { headersTimeout: config.HEADERS_TIMEOUT_MS },
+    // Node enforces the headers and request timeouts on a timer (every 30 s by default, which lets a
+    // slow-headers client hold a socket up to 40 s): check every second instead.
+    http: { headersTimeout: config.HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
     return503OnClosing: false,
     frameworkErrors: frameworkError,
   }).setValidatorCompiler(validatorCompiler);

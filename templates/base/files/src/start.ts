@@ -1,7 +1,7 @@
 // Loads the configuration, builds the app, serves it, and shuts down gracefully on SIGTERM/SIGINT.
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, loggableConfig } from './config.ts';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -13,6 +13,7 @@ try {
 }
 
 const app = await buildApp(config);
+app.log.info({ config: loggableConfig(config) }, 'configuration loaded');
 
 // SIGTERM/SIGINT: stop accepting connections, answer 503 on open ones, let in-flight requests finish,
 // close the database, exit 0. A second signal or the grace period running out forces the exit.

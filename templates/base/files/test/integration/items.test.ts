@@ -86,8 +86,20 @@ describe('items', () => {
     await fresh.close();
   });
 
-  it('rejects a tampered cursor', async () => {
+  it('rejects a tampered cursor, and a cursor made for another sort order', async () => {
     const response = await app.inject('/v1/items?cursor=bm90LWEtY3Vyc29y');
     assert.equal(response.statusCode, 400);
+    assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
+    await createItem(app);
+    await createItem(app);
+    const { nextCursor } = (await app.inject('/v1/items?limit=1&sort=name')).json();
+    assert.equal((await app.inject(`/v1/items?limit=1&sort=name&cursor=${nextCursor}`)).statusCode, 200);
+    assert.equal((await app.inject(`/v1/items?limit=1&sort=-createdAt&cursor=${nextCursor}`)).statusCode, 400);
+  });
+
+  it('rejects query values that are not exactly of their type', async () => {
+    for (const query of ['limit=3.5', 'limit=0x10', 'limit=1e1', 'limit=5&limit=6']) {
+      assert.equal((await app.inject(`/v1/items?${query}`)).statusCode, 400, query);
+    }
   });
 });

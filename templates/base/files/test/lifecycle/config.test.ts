@@ -6,16 +6,22 @@ import { fileURLToPath } from 'node:url';
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('start-up configuration', () => {
-  it('a bad variable stops the server with one line naming it, and exit code 1', () => {
-    const result = spawnSync(process.execPath, ['src/server.ts'], {
-      cwd: projectRoot,
-      env: { ...process.env, PORT: 'not-a-port', DATABASE_URL: 'postgres://user:TOPSECRET@127.0.0.1:1/x' },
-      encoding: 'utf8',
-      timeout: 10_000,
+  const cases: [string, string][] = [
+    ['PORT', 'not-a-port'],
+    ['TRUST_PROXY', 'true'],
+  ];
+  for (const [name, value] of cases) {
+    it(`${name}=${value} stops the server with one line naming it, and exit code 1`, () => {
+      const result = spawnSync(process.execPath, ['src/server.ts'], {
+        cwd: projectRoot,
+        env: { ...process.env, [name]: value, DATABASE_URL: 'postgres://user:TOPSECRET@127.0.0.1:1/x' },
+        encoding: 'utf8',
+        timeout: 10_000,
+      });
+      assert.equal(result.status, 1);
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+      assert.match(result.stderr, new RegExp(`^Invalid environment variable ${name}: `));
+      assert.doesNotMatch(result.stderr + result.stdout, /TOPSECRET/);
     });
-    assert.equal(result.status, 1);
-    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
-    assert.match(result.stderr, /^Invalid environment variable PORT/);
-    assert.doesNotMatch(result.stderr + result.stdout, /TOPSECRET/);
-  });
+  }
 });

@@ -14,8 +14,9 @@ export const itemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/',
     { schema: { tags: ['items'], querystring: ListItemsQuery, response: { 200: ItemPage, ...problemResponses } } },
     async (request, reply) => {
-      const after = request.query.cursor === undefined ? undefined : decodeCursor(request.query.cursor);
-      if (request.query.cursor !== undefined && !after) throw new HttpError(400, 'The cursor is not valid.');
+      const { cursor, sort } = request.query;
+      const after = cursor === undefined ? undefined : decodeCursor(cursor, sort);
+      if (cursor !== undefined && !after) throw new HttpError(400, 'The cursor is not valid for this query.');
       const page = await items.list(request.dataScope, request.query, after);
       if (page.nextCursor) {
         const next = new URLSearchParams({ ...stringValues(request.query), cursor: page.nextCursor });

@@ -122,7 +122,8 @@ export function itemsRepository(db: Database) {
       );
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
-      const nextCursor = rows.length > query.limit && last ? encodeCursor({ value: last[column], id: last.id }) : null;
+      const nextCursor =
+        rows.length > query.limit && last ? encodeCursor({ sort: query.sort, value: last[column], id: last.id }) : null;
       return { items: page.map(toItem), nextCursor };
     },
   };
