@@ -1,5 +1,6 @@
 import { validateCi } from './ci.ts';
 import { validateK8s } from './k8s.ts';
+import { validateOpenapi } from './openapi.ts';
 
 /**
  * External validators per feature, run on every matrix combination that includes the feature
@@ -10,4 +11,5 @@ export type Validator = (project: string) => Promise<void>;
 export const validators: Record<string, Validator> = {
   ci: validateCi,
   k8s: validateK8s,
+  openapi: validateOpenapi,
 };
