@@ -42,7 +42,13 @@ export async function composeProject(input: ComposeInput): Promise<void> {
   const ownedByUs = new Set<string>();
   const conflicts: string[] = [];
 
+  const rendered = new Map<string, string>();
   const write = (file: RenderedFile): void => {
+    const earlier = rendered.get(file.path);
+    if (earlier !== undefined && earlier !== file.content) {
+      throw new Error(`Two templates render ${file.path} differently: a file belongs to one feature (or to templates/shared/).`);
+    }
+    rendered.set(file.path, file.content);
     const current = tree.read(file.path);
     if (current === null || current === file.content || isPristine(previous, file.path, current)) {
       tree.write(file.path, file.content, { executable: file.executable });
@@ -54,6 +60,10 @@ export async function composeProject(input: ComposeInput): Promise<void> {
     }
   };
   if (input.withBase) for (const file of renderFolder(path.join(templates, 'base/files'), context)) write(file);
+  const sharedFolders = new Set(features.flatMap((f) => f.shared));
+  for (const folder of sharedFolders) {
+    for (const file of renderFolder(path.join(templates, 'shared', folder, 'files'), context)) write(file);
+  }
   for (const feature of features) {
     for (const file of renderFolder(path.join(templates, 'features', feature.id, 'files'), context)) write(file);
   }

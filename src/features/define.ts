@@ -1,6 +1,6 @@
 import type { FeatureDefinition } from './types.ts';
 
-type Optional = 'requires' | 'conflicts' | 'dependencies' | 'devDependencies' | 'scripts' | 'env' | 'patches';
+type Optional = 'requires' | 'conflicts' | 'dependencies' | 'devDependencies' | 'scripts' | 'env' | 'shared' | 'patches';
 
 /** Fills the empty defaults so that definitions list only what they use. */
 export function defineFeature(
@@ -13,6 +13,7 @@ export function defineFeature(
     devDependencies: {},
     scripts: {},
     env: [],
+    shared: [],
     patches: [],
     ...definition,
   };

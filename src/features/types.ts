@@ -33,6 +33,12 @@ export interface FeatureDefinition {
   devDependencies: Readonly<Record<string, string>>;
   scripts: Readonly<Record<string, string>>;
   env: readonly EnvVar[];
+  /**
+   * Folders of `templates/shared/` this feature needs (e.g. `redis`: the client both rate-limit and
+   * caching use). Written once when any present feature names them; each user declares the folder's
+   * dependencies itself.
+   */
+  shared: readonly string[];
   patches: readonly Patch[];
 }
 

@@ -14,6 +14,7 @@ export const toolEnv = {
 };
 
 export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Generates a project (no install, no git) and returns its directory. */
 export async function generate(ids: readonly string[], name = 'api'): Promise<string> {

@@ -9,6 +9,7 @@ import {
   generate,
   linkDependencies,
   POSTGRES_URL,
+  REDIS_URL,
   runScript,
   sharedNodeModules,
   testCounts,
@@ -17,7 +18,7 @@ import {
 import { ensurePostgres, ensureRedis } from '../helpers/services.ts';
 import { validators } from './validators/index.ts';
 
-const STEPS = ['generate', 'imports', 'typecheck', 'lint', 'test (embedded)', 'test (postgres)', 'validators'] as const;
+const STEPS = ['generate', 'imports', 'typecheck', 'lint', 'test (embedded)', 'test (services)', 'validators'] as const;
 type Step = (typeof STEPS)[number];
 const table = new Map<string, Partial<Record<Step, string>>>();
 
@@ -25,7 +26,7 @@ function tail(output: string): string {
   return output.split('\n').slice(-40).join('\n');
 }
 
-describe('matrix: every combination type-checks, lints and passes its own tests on both databases', () => {
+describe('matrix: every combination type-checks, lints and passes its own tests on the embedded defaults and on PostgreSQL + Redis', () => {
   before(async () => {
     await Promise.all([ensurePostgres(), ensureRedis()]);
     await sharedNodeModules();
@@ -64,7 +65,7 @@ describe('matrix: every combination type-checks, lints and passes its own tests 
         ['typecheck', 'typecheck', {}],
         ['lint', 'lint', {}],
         ['test (embedded)', 'test', {}],
-        ['test (postgres)', 'test', { DATABASE_URL: POSTGRES_URL }],
+        ['test (services)', 'test', { DATABASE_URL: POSTGRES_URL, REDIS_URL }],
       ] as const) {
         const result = await runScript(project, script, env);
         const ranTests = script !== 'test' || testCounts(result.output).passed > 0;

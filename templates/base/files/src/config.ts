@@ -37,6 +37,7 @@ export const ConfigSchema = Type.Object({
   ),
   DATABASE_URL: Type.String({ default: '', secret: true }),
   SQLITE_PATH: Type.String({ default: 'data/app.db', minLength: 1 }),
+  REDIS_URL: Type.String({ default: '', secret: true, pattern: '^(rediss?://.+)?$' }),
   CORS_ORIGINS: Type.String({
     default: '',
     maxLength: 4096,

@@ -17,6 +17,8 @@ export async function buildTestApp(
     LOG_LEVEL: 'silent',
     SQLITE_PATH: ':memory:',
     DATABASE_URL: database.url,
+    // Features with shared state (rate limits, caches) use Redis when the run provides it.
+    REDIS_URL: process.env.REDIS_URL ?? '',
     ...env,
   });
   const app = await buildApp(config, options);
