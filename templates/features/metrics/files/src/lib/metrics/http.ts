@@ -9,22 +9,17 @@ export const OTHER_CLIENT = '__other__';
 const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
 
-interface Series {
-  duration: Histogram.Internal<string>;
-  requests: Counter.Internal;
-}
-
 /**
- * RED metrics (rate, errors, duration) per method, route template and status class. The children of
- * each label combination are created once and kept: recording a request is a few map lookups, an
- * observation and an increment, without building label objects or keys.
+ * RED metrics (rate, errors, duration) per method, route template and status class. The histogram child
+ * of each label combination is created once and kept: recording a request is a few map lookups and one
+ * observation. http_requests_total is the histogram's count, copied when Prometheus scrapes, so each
+ * request pays for one metric, not two.
  */
 export class HttpMetrics {
   /** Requests between onRequest and their response (or abort); read when Prometheus scrapes. */
   inFlight = 0;
   readonly #duration: Histogram<string>;
-  readonly #requests: Counter<string>;
-  readonly #series = new Map<string | undefined, Map<string, (Series | undefined)[]>>();
+  readonly #series = new Map<string | undefined, Map<string, (Histogram.Internal<string> | undefined)[]>>();
   readonly #perClient: ((client: string) => void) | undefined;
 
   constructor(registry: Registry, clientLimit: number) {
@@ -36,11 +31,19 @@ export class HttpMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     });
-    this.#requests = new Counter({
+    const duration = this.#duration;
+    new Counter({
       name: 'http_requests_total',
       help: 'Requests answered, by method, route template and status class',
       labelNames,
       registers: [registry],
+      async collect() {
+        const { values } = await duration.get();
+        this.reset();
+        for (const { metricName, labels, value } of values) {
+          if (metricName === 'http_request_duration_seconds_count') this.inc(labels, value);
+        }
+      },
     });
     const inFlight: Gauge = new Gauge({
       name: 'http_requests_in_flight',
@@ -52,9 +55,7 @@ export class HttpMetrics {
   }
 
   record(method: string, url: string | undefined, statusCode: number, seconds: number): void {
-    const series = this.#seriesFor(method, url, statusCode);
-    series.duration.observe(seconds);
-    series.requests.inc();
+    this.#seriesFor(method, url, statusCode).observe(seconds);
   }
 
   /** Counts a request for the client (the signed-in owner) when METRICS_CLIENT_LIMIT is above 0. */
@@ -62,7 +63,7 @@ export class HttpMetrics {
     this.#perClient?.(client ?? 'anonymous');
   }
 
-  #seriesFor(method: string, url: string | undefined, statusCode: number): Series {
+  #seriesFor(method: string, url: string | undefined, statusCode: number): Histogram.Internal<string> {
     let byMethod = this.#series.get(url);
     if (!byMethod) {
       byMethod = new Map();
@@ -77,7 +78,7 @@ export class HttpMetrics {
     let series = byClass[index];
     if (!series) {
       const labels = [METHODS.has(method) ? method : 'OTHER', routeLabel(url), STATUS_CLASSES[index] as string];
-      series = { duration: this.#duration.labels(...labels), requests: this.#requests.labels(...labels) };
+      series = this.#duration.labels(...labels);
       byClass[index] = series;
     }
     return series;
