@@ -37,11 +37,10 @@ const ROUTE_SCHEMA = { hide: true, response: { 200: Type.String(), 401: ProblemS
 
 /** The project's name and version, from package.json (two levels up from src/plugins and dist/plugins). */
 function buildInfo(): { name: string; version: string } {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-  return { name: String(pkg.name ?? 'api'), version: String(pkg.version ?? '0.0.0') };
+  const pkg: { name?: string; version?: string } = JSON.parse(
+    readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+  );
+  return { name: pkg.name ?? 'api', version: pkg.version ?? '0.0.0' };
 }
 
 /**

@@ -207,11 +207,22 @@ describe('metrics: signals from other features (diagnostics channels)', () => {
     assert.equal(reasons.length, 51);
     assert.equal(find(reasons, 'auth_failures_total', { reason: 'other' })[0]?.value, 32);
   });
+});
 
-  it('stops counting once the app is closed', async () => {
-    const other = await buildTestApp({ METRICS_TOKEN });
-    await other.close();
-    publish('rate-limit.store-error', { error: 'x' });
-    assert.equal(find((await scrape(app)).samples, 'rate_limit_store_errors_total')[0]?.value, 2);
+describe('metrics: closing the app', () => {
+  it('unsubscribes from every channel', async () => {
+    const names = [
+      'auth.failure',
+      'authz.denied',
+      'rate-limit.rejected',
+      'rate-limit.store-error',
+      'cache.lookup',
+      'circuit.state',
+    ];
+    const subscribed = () => names.filter((name) => channel(`hardened-api:${name}`).hasSubscribers);
+    const app = await buildTestApp({ METRICS_TOKEN });
+    assert.deepEqual(subscribed(), names);
+    await app.close();
+    assert.deepEqual(subscribed(), []);
   });
 });
