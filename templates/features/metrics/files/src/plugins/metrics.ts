@@ -28,6 +28,12 @@ const MISNAMED_DEFAULTS = [
 ];
 
 /**
+ * Health probes and scrapes are infrastructure traffic, polled every few seconds: counted in flight,
+ * but kept out of the request metrics so that they do not dilute error ratios and latencies.
+ */
+const unmeasured = (url: string): boolean => url === METRICS_PATH || url.startsWith('/health/');
+
+/**
  * Route options of /metrics: public to the API's own authentication (the bearer token below decides),
  * never rate limited (`rateLimit: false` is @fastify/rate-limit's convention), and left out of the
  * OpenAPI document (it is for Prometheus, not for API clients).
@@ -82,7 +88,9 @@ export const metrics = fp(
     app.addHook('onResponse', (request, reply, done) => {
       if (request.metricsInFlight) http.inFlight--;
       request.metricsInFlight = false;
-      http.record(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+      const url = request.routeOptions.url;
+      if (url !== undefined && unmeasured(url)) return done();
+      http.record(request.method, url, reply.statusCode, reply.elapsedTime / 1000);
       // dataScope is unset when a request failed before the base's request context ran (a framework error).
       http.recordClient(request.dataScope?.owner_id);
       done();

@@ -62,6 +62,11 @@ describe('metrics: HTTP requests', () => {
   let app: FastifyInstance;
   before(async () => {
     app = await buildTestApp({ METRICS_TOKEN });
+    // Public, so that an authentication feature lets them through: one success, one server error.
+    app.get('/test/ok', { config: { public: true } }, async () => ({ ok: true }));
+    app.get('/test/fail', { config: { public: true } }, async () => {
+      throw new Error('boom');
+    });
   });
   after(() => app.close());
 
@@ -96,12 +101,27 @@ describe('metrics: HTTP requests', () => {
     assert.equal(total(unknown) - total(unknownBefore), 100);
   });
 
-  it('labels by status class and counts the scrape itself in flight', async () => {
-    await app.inject('/health/live');
+  it('labels by status class', async () => {
+    await app.inject('/test/ok');
+    await app.inject('/test/fail');
+    await app.inject('/test/fail');
     const { samples } = await scrape(app);
-    assert.equal(find(samples, 'http_requests_total', { route: '/health/live', status_class: '2xx' })[0]?.value, 1);
+    assert.equal(find(samples, 'http_requests_total', { route: '/test/ok', status_class: '2xx' })[0]?.value, 1);
+    assert.equal(find(samples, 'http_requests_total', { route: '/test/fail', status_class: '5xx' })[0]?.value, 2);
+    assert.equal(
+      find(samples, 'http_request_duration_seconds_bucket', { route: '/test/fail', le: '+Inf' })[0]?.value,
+      2,
+    );
+  });
+
+  it('leaves health probes and scrapes out of the request metrics, but counts them in flight', async () => {
+    await app.inject('/health/live');
+    await app.inject('/health/ready');
+    const { samples } = await scrape(app);
+    const routes = new Set(find(samples, 'http_requests_total').map((s) => s.labels.route));
     assert.ok(
-      find(samples, 'http_request_duration_seconds_bucket', { route: '/health/live', le: '+Inf' }).length === 1,
+      ![...routes].some((route) => route === '/metrics' || route?.startsWith('/health/')),
+      [...routes].join(', '),
     );
     assert.deepEqual(find(samples, 'http_requests_in_flight'), [
       { name: 'http_requests_in_flight', labels: {}, value: 1 },
