@@ -1,5 +1,6 @@
 import { validateCi } from './ci.ts';
 import { validateK8s } from './k8s.ts';
+import { validateMetrics } from './metrics.ts';
 import { validateOpenapi } from './openapi.ts';
 
 /**
@@ -11,5 +12,6 @@ export type Validator = (project: string) => Promise<void>;
 export const validators: Record<string, Validator> = {
   ci: validateCi,
   k8s: validateK8s,
+  metrics: validateMetrics,
   openapi: validateOpenapi,
 };

@@ -10,8 +10,8 @@ import { testDatabase } from '../helpers/database.ts';
 
 type Json = Record<string, unknown>;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-/** Routes that serve the documentation itself: hidden from the document. */
-const DOCUMENTATION = /^\/(docs(\/.*)?|openapi\.json)$/;
+/** Routes hidden from the document: the documentation itself, and /metrics (for Prometheus, not clients). */
+const DOCUMENTATION = /^\/(docs(\/.*)?|openapi\.json|metrics)$/;
 
 const obj = (value: unknown): Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {};
