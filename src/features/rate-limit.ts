@@ -31,8 +31,7 @@ export const rateLimit = defineFeature({
     {
       name: 'RATE_LIMIT_ON_STORE_ERROR',
       example: 'open',
-      description:
-        'When Redis fails: open (serve unlimited, log a warning) or closed (answer 503 + Retry-After); never a 500',
+      description: 'When Redis fails: open (serve unlimited, log a warning) or closed (answer 503 + Retry-After); never a 500',
     },
   ],
   patches: [
@@ -41,9 +40,6 @@ export const rateLimit = defineFeature({
     addConfigProperty('RATE_LIMIT_WINDOW_MS', 'Type.Integer({ default: 60_000, minimum: 1000 })'),
     addConfigProperty('RATE_LIMIT_SENSITIVE_MAX', 'Type.Integer({ default: 5, minimum: 1 })'),
     addConfigProperty('RATE_LIMIT_SENSITIVE_WINDOW_MS', 'Type.Integer({ default: 900_000, minimum: 1000 })'),
-    addConfigProperty(
-      'RATE_LIMIT_ON_STORE_ERROR',
-      "Type.Union([Type.Literal('open'), Type.Literal('closed')], { default: 'open' })",
-    ),
+    addConfigProperty('RATE_LIMIT_ON_STORE_ERROR', "Type.Union([Type.Literal('open'), Type.Literal('closed')], { default: 'open' })"),
   ],
 });

@@ -187,7 +187,7 @@ export const caching = fp(
       };
 
     const httpCaching: onSendHookHandler = async (request, reply, payload) => {
-      if (request.method !== 'GET' || reply.statusCode !== 200) return payload;
+      if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return payload;
       let body = payload;
       if (typeof payload === 'string' || Buffer.isBuffer(payload)) {
         const etag = `"${createHash('sha256').update(payload).digest('base64url')}"`;

@@ -88,7 +88,7 @@ export const rateLimit = fp(
       reply.header('ratelimit', stateField(limit.name, result.remaining, result.ttlInSeconds));
       if (!result.isExceeded) return;
       rejected.publish({ policy: limit.name });
-      request.log.warn({ event: 'rate-limit.rejected', policy: limit.name }, 'rate limit exceeded');
+      request.log.warn({ event: 'rate-limit.rejected', policy: limit.name, ip: request.ip }, 'rate limit exceeded');
       const seconds = String(result.ttlInSeconds);
       throw new HttpError(429, `Too many requests: try again in ${seconds} seconds.`, { 'retry-after': seconds });
     }
