@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 /** A cached response: the serialized body and the headers that belong to it. */
@@ -7,25 +8,29 @@ export interface CachedResponse {
 }
 
 /**
- * Where cached responses live. Entries are addressed by (resource, generation, key): a write bumps the
- * resource's generation, which orphans every entry of the old one at once (they expire by TTL), and a
- * read that raced with the write stores under the generation it started with, so it is never served.
+ * Where cached responses live. Entries are addressed by (resource, generation, key): a write gives the
+ * resource a new generation, which orphans every entry of the old one at once (they expire by TTL), and
+ * a read that raced with the write stores under the generation it started with, so it is never served.
  */
 export interface ResponseStore {
-  generation(resource: string): Promise<number>;
-  get(resource: string, generation: number, key: string): Promise<CachedResponse | undefined>;
-  set(resource: string, generation: number, key: string, value: CachedResponse): Promise<void>;
+  generation(resource: string): Promise<string>;
+  get(resource: string, generation: string, key: string): Promise<CachedResponse | undefined>;
+  set(resource: string, generation: string, key: string, value: CachedResponse): Promise<void>;
   invalidate(resource: string): Promise<void>;
 }
+
+/** Generations are random, so one never comes back: an expired generation key cannot revive old entries. */
+const newGeneration = () => randomBytes(9).toString('base64url');
+const INITIAL = '0';
 
 /** One instance's store: a bounded LRU with a TTL per entry. */
 export function memoryStore(maxEntries: number, ttlMs: number): ResponseStore {
   const entries = new Map<string, { value: CachedResponse; expires: number }>();
-  const generations = new Map<string, number>();
-  const address = (resource: string, generation: number, key: string) => `${resource}\n${generation}\n${key}`;
+  const generations = new Map<string, string>();
+  const address = (resource: string, generation: string, key: string) => `${resource}\n${generation}\n${key}`;
   return {
     async generation(resource) {
-      return generations.get(resource) ?? 0;
+      return generations.get(resource) ?? INITIAL;
     },
     async get(resource, generation, key) {
       const id = address(resource, generation, key);
@@ -47,18 +52,22 @@ export function memoryStore(maxEntries: number, ttlMs: number): ResponseStore {
       }
     },
     async invalidate(resource) {
-      generations.set(resource, (generations.get(resource) ?? 0) + 1);
+      generations.set(resource, newGeneration());
     },
   };
 }
 
-/** The store every instance shares: entries expire by TTL; Redis's own eviction policy bounds memory. */
+/**
+ * The store every instance shares: entries expire by TTL; Redis's own eviction policy bounds memory.
+ * A generation key outlives every entry stored before it was set (twice the TTL), then expires too:
+ * by then the entries of the initial generation are gone.
+ */
 export function redisStore(redis: Redis, prefix: string, ttlMs: number): ResponseStore {
   const generationKey = (resource: string) => `${prefix}${resource}:generation`;
-  const entryKey = (resource: string, generation: number, key: string) => `${prefix}${resource}:${generation}:${key}`;
+  const entryKey = (resource: string, generation: string, key: string) => `${prefix}${resource}:${generation}:${key}`;
   return {
     async generation(resource) {
-      return Number((await redis.get(generationKey(resource))) ?? 0);
+      return (await redis.get(generationKey(resource))) ?? INITIAL;
     },
     async get(resource, generation, key) {
       const text = await redis.get(entryKey(resource, generation, key));
@@ -68,7 +77,7 @@ export function redisStore(redis: Redis, prefix: string, ttlMs: number): Respons
       await redis.set(entryKey(resource, generation, key), JSON.stringify(value), 'PX', ttlMs);
     },
     async invalidate(resource) {
-      await redis.incr(generationKey(resource));
+      await redis.set(generationKey(resource), newGeneration(), 'PX', ttlMs * 2);
     },
   };
 }

@@ -25,7 +25,7 @@ const KEPT_HEADERS = ['content-type', 'link'];
 
 interface Miss {
   resource: string;
-  generation: number;
+  generation: string;
   key: string;
   promise: Promise<CachedResponse | undefined>;
   settle(value: CachedResponse | undefined): void;
@@ -125,7 +125,7 @@ export const caching = fp(
           settle = resolve;
         });
         inflight.set(resource, (inflight.get(resource) ?? new Map()).set(key, promise));
-        const miss: Miss = { resource, generation: 0, key, promise, settle };
+        const miss: Miss = { resource, generation: '', key, promise, settle };
         misses.set(request, miss);
         let cached: CachedResponse | undefined;
         try {

@@ -3,7 +3,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer } from 'node:net';
 import { after, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApp, createItem } from '../helpers/app.ts';
+import { buildTestApp, createItem, uniqueKeyPrefix } from '../helpers/app.ts';
 
 const apps: FastifyInstance[] = [];
 after(() => Promise.all(apps.map((app) => app.close())));
@@ -131,6 +131,21 @@ describe('caching', () => {
     );
     assert.equal(new Set(responses.map((r) => r.body)).size, 1);
     assert.equal(reads.count - before, 1);
+  });
+
+  it('on Redis, a write through one instance invalidates every instance', {
+    skip: !process.env.REDIS_URL && 'needs REDIS_URL',
+  }, async () => {
+    const shared = { REDIS_KEY_PREFIX: uniqueKeyPrefix() };
+    const { app: one } = await cachedApp(shared);
+    const { app: two } = await cachedApp(shared);
+    const seen = lookups();
+    await one.inject('/v1/items');
+    await two.inject('/v1/items');
+    await createItem(one, { name: 'written through one' });
+    await two.inject('/v1/items');
+    seen.stop();
+    assert.deepEqual(seen.hits, [false, true, false], "two hit one's entry, then missed after one's write");
   });
 
   it('an unreachable Redis is a miss, never an error', async () => {
