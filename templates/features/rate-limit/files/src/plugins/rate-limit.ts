@@ -1,6 +1,6 @@
 import { channel } from 'node:diagnostics_channel';
 import rateLimitPlugin, { normalizeIP } from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { HttpError } from '../lib/problem.ts';
 import { policyField, stateField } from '../lib/rate-limit-headers.ts';
@@ -93,23 +93,15 @@ export const rateLimit = fp(
       throw new HttpError(429, `Too many requests: try again in ${seconds} seconds.`, { 'retry-after': seconds });
     }
 
-    // Route-level hooks run after every app-wide onRequest hook, authentication's included, so
-    // the owner is known by then.
-    const limitRoute: onRequestHookHandler = (request, reply, done) => {
-      enforce(request, reply, request.routeOptions.config.sensitive === true ? sensitive : standard).then(
-        () => done(),
-        done,
-      );
-    };
-    app.addHook('onRoute', (route) => {
-      if (EXEMPT.test(route.url)) return;
-      const existing = route.onRequest;
-      route.onRequest = [...(Array.isArray(existing) ? existing : existing ? [existing] : []), limitRoute];
-    });
-    // Requests that match no route have no route-level hooks.
-    app.addHook('onRequest', (request, reply, done) => {
-      if (!request.is404) return done();
-      enforce(request, reply, standard).then(() => done(), done);
+    // preParsing: after every onRequest hook (authentication sets the owner there, whichever plugin
+    // registered first), before the body is read. It covers every route, wherever it was registered,
+    // and URLs that match none (scanners).
+    app.addHook('preParsing', async (request, reply, payload) => {
+      const route = request.routeOptions.url;
+      if (route === undefined || !EXEMPT.test(route)) {
+        await enforce(request, reply, request.routeOptions.config.sensitive === true ? sensitive : standard);
+      }
+      return payload;
     });
   },
   { name: 'rate-limit' },
