@@ -13,6 +13,13 @@ import fp from 'fastify-plugin';
 import { sharedRedis } from '../lib/redis.ts';
 import { type CachedResponse, memoryStore, redisStore } from '../lib/response-cache.ts';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `false`: never serve this route's reads from the application cache (ETags still apply). */
+    cache?: boolean;
+  }
+}
+
 const lookups = channel('hardened-api:cache.lookup');
 
 /** Reads of a resource: its collection or one member, e.g. `/v1/items` and `/v1/items/:id` (resource `items`). */
@@ -75,7 +82,8 @@ function appendHook<T>(existing: T | T[] | undefined, hook: T): T[] {
  *   LRU in memory, or Redis when REDIS_URL is set) keyed by owner scope and URL, for CACHE_TTL_MS;
  *   concurrent identical misses share one database read; any write to the resource (POST, PUT, PATCH,
  *   DELETE under `/vN/<resource>`, any version) invalidates all its entries before the write's
- *   response leaves. Without Redis, each instance invalidates only its own cache: run one instance,
+ *   response leaves. A read route opts out with `config: { cache: false }` (data that changes
+ *   otherwise, or that depends on more than the owner scope and the URL). Without Redis, each instance invalidates only its own cache: run one instance,
  *   or set REDIS_URL. A cache failure is a miss (logged), never an error.
  */
 export const caching = fp(
@@ -221,7 +229,7 @@ export const caching = fp(
         route.onSend = appendHook(route.onSend, hook);
       }
       if (!methods.includes('GET')) return;
-      const read = READ.exec(route.url)?.[1];
+      const read = route.config?.cache === false ? undefined : READ.exec(route.url)?.[1];
       if (read) {
         const hook = readers.get(read) ?? lookup(read);
         readers.set(read, hook);

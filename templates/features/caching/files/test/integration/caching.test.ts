@@ -120,6 +120,27 @@ describe('caching', () => {
     assert.equal(write.headers['cache-control'], 'no-store', 'writes are never cacheable');
   });
 
+  it('any resource read is cached, unless its route opts out', async () => {
+    const app = await buildTestApp();
+    apps.push(app);
+    let calls = 0;
+    const count = async () => ({ calls: ++calls });
+    app.get('/v1/counters', count);
+    app.get('/v1/live-counters', { config: { cache: false } }, count);
+    await app.ready();
+    const cached = [await app.inject('/v1/counters'), await app.inject('/v1/counters')];
+    assert.deepEqual(
+      cached.map((r) => r.json()),
+      [{ calls: 1 }, { calls: 1 }],
+    );
+    const live = [await app.inject('/v1/live-counters'), await app.inject('/v1/live-counters')];
+    assert.deepEqual(
+      live.map((r) => r.json()),
+      [{ calls: 2 }, { calls: 3 }],
+    );
+    assert.notEqual(live[0]?.headers.etag, live[1]?.headers.etag, 'ETags still apply');
+  });
+
   it('identical concurrent reads share one database read', async () => {
     const { app, reads } = await cachedApp();
     const item = await createItem(app);
