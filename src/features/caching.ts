@@ -19,6 +19,11 @@ export const caching = defineFeature({
       description: 'Most responses the in-memory cache holds (least recently used go first); unused with REDIS_URL',
     },
     {
+      name: 'CACHE_MAX_MB',
+      example: '32',
+      description: 'Most memory the in-memory cache uses for response bodies, in MiB; unused with REDIS_URL',
+    },
+    {
       name: 'CACHE_PUBLIC_MAX_AGE',
       example: '0',
       description:
@@ -29,6 +34,7 @@ export const caching = defineFeature({
     registerPlugin({ name: 'caching', file: 'src/plugins/caching.ts' }),
     addConfigProperty('CACHE_TTL_MS', 'Type.Integer({ default: 30_000, minimum: 100, maximum: 86_400_000 })'),
     addConfigProperty('CACHE_MAX_ENTRIES', 'Type.Integer({ default: 1000, minimum: 1, maximum: 1_000_000 })'),
+    addConfigProperty('CACHE_MAX_MB', 'Type.Integer({ default: 32, minimum: 1, maximum: 4096 })'),
     addConfigProperty('CACHE_PUBLIC_MAX_AGE', 'Type.Integer({ default: 0, minimum: 0, maximum: 86_400 })'),
   ],
 });

@@ -23,32 +23,44 @@ export interface ResponseStore {
 const newGeneration = () => randomBytes(9).toString('base64url');
 const INITIAL = '0';
 
-/** One instance's store: a bounded LRU with a TTL per entry. */
-export function memoryStore(maxEntries: number, ttlMs: number): ResponseStore {
+/**
+ * One instance's store: an LRU bounded by entry count and by body size (characters, about bytes for
+ * JSON), with a TTL per entry. Entries orphaned by a write are the least recently used: evicted first.
+ */
+export function memoryStore(maxEntries: number, maxBodyChars: number, ttlMs: number): ResponseStore {
   const entries = new Map<string, { value: CachedResponse; expires: number }>();
   const generations = new Map<string, string>();
+  let size = 0;
   const address = (resource: string, generation: string, key: string) => `${resource}\n${generation}\n${key}`;
+  const remove = (id: string) => {
+    const entry = entries.get(id);
+    if (!entry) return undefined;
+    entries.delete(id);
+    size -= entry.value.body.length;
+    return entry;
+  };
   return {
     async generation(resource) {
       return generations.get(resource) ?? INITIAL;
     },
     async get(resource, generation, key) {
       const id = address(resource, generation, key);
-      const entry = entries.get(id);
-      if (!entry) return undefined;
-      entries.delete(id);
-      if (entry.expires <= Date.now()) return undefined;
+      const entry = remove(id);
+      if (!entry || entry.expires <= Date.now()) return undefined;
       entries.set(id, entry); // most recently used last
+      size += entry.value.body.length;
       return entry.value;
     },
     async set(resource, generation, key, value) {
+      if (value.body.length > maxBodyChars) return;
       const id = address(resource, generation, key);
-      entries.delete(id);
+      remove(id);
       entries.set(id, { value, expires: Date.now() + ttlMs });
-      while (entries.size > maxEntries) {
+      size += value.body.length;
+      while (entries.size > maxEntries || size > maxBodyChars) {
         const oldest = entries.keys().next().value;
         if (oldest === undefined) break;
-        entries.delete(oldest);
+        remove(oldest);
       }
     },
     async invalidate(resource) {

@@ -88,11 +88,11 @@ function appendHook<T>(existing: T | T[] | undefined, hook: T): T[] {
  */
 export const caching = fp(
   async (app) => {
-    const { CACHE_TTL_MS, CACHE_MAX_ENTRIES, CACHE_PUBLIC_MAX_AGE, REDIS_KEY_PREFIX } = app.config;
+    const { CACHE_TTL_MS, CACHE_MAX_ENTRIES, CACHE_MAX_MB, CACHE_PUBLIC_MAX_AGE, REDIS_KEY_PREFIX } = app.config;
     const redis = await sharedRedis(app);
     const store = redis
       ? redisStore(redis, `${REDIS_KEY_PREFIX}cache:`, CACHE_TTL_MS)
-      : memoryStore(CACHE_MAX_ENTRIES, CACHE_TTL_MS);
+      : memoryStore(CACHE_MAX_ENTRIES, CACHE_MAX_MB * 1024 * 1024, CACHE_TTL_MS);
     /** Reads in progress, per resource and key: identical requests wait for the first one. */
     const inflight = new Map<string, Map<string, Promise<CachedResponse | undefined>>>();
     const misses = new WeakMap<FastifyRequest, Miss>();
