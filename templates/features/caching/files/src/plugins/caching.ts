@@ -83,8 +83,9 @@ function appendHook<T>(existing: T | T[] | undefined, hook: T): T[] {
  *   concurrent identical misses share one database read; any write to the resource (POST, PUT, PATCH,
  *   DELETE under `/vN/<resource>`, any version) invalidates all its entries before the write's
  *   response leaves. A read route opts out with `config: { cache: false }` (data that changes
- *   otherwise, or that depends on more than the owner scope and the URL). Without Redis, each instance invalidates only its own cache: run one instance,
- *   or set REDIS_URL. A cache failure is a miss (logged), never an error.
+ *   otherwise, or that depends on more than the owner scope and the URL). Without Redis, each
+ *   instance invalidates only its own cache: run one instance, or set REDIS_URL. A cache failure is a
+ *   miss (logged), never an error.
  */
 export const caching = fp(
   async (app) => {
