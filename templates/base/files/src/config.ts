@@ -38,6 +38,7 @@ export const ConfigSchema = Type.Object({
   DATABASE_URL: Type.String({ default: '', secret: true }),
   SQLITE_PATH: Type.String({ default: 'data/app.db', minLength: 1 }),
   REDIS_URL: Type.String({ default: '', secret: true, pattern: '^(rediss?://.+)?$' }),
+  REDIS_KEY_PREFIX: Type.String({ default: 'api:', maxLength: 100, pattern: '^[A-Za-z0-9:._-]*$' }),
   CORS_ORIGINS: Type.String({
     default: '',
     maxLength: 4096,

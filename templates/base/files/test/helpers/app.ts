@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { type AppOptions, buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -19,12 +20,17 @@ export async function buildTestApp(
     DATABASE_URL: database.url,
     // Features with shared state (rate limits, caches) use Redis when the run provides it.
     REDIS_URL: process.env.REDIS_URL ?? '',
+    // Test apps (of this and other projects) may share that Redis at once: each gets keys of its own.
+    REDIS_KEY_PREFIX: uniqueKeyPrefix(),
     ...env,
   });
   const app = await buildApp(config, options);
   app.addHook('onClose', () => database.drop());
   return app;
 }
+
+/** A Redis key prefix no other test app uses. */
+export const uniqueKeyPrefix = () => `test:${randomBytes(8).toString('hex')}:`;
 
 /** Creates an item through the API and returns its body. */
 export async function createItem(

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,6 +23,8 @@ export async function startServer(env: Record<string, string> = {}, timeoutMs = 
       PORT: '0',
       LOG_LEVEL: 'info',
       SQLITE_PATH: ':memory:',
+      // Servers of several test runs may share one Redis: keys of its own.
+      REDIS_KEY_PREFIX: `test:${randomBytes(8).toString('hex')}:`,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

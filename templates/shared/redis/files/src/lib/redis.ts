@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+
+const connections = new WeakMap<FastifyInstance, Promise<Redis>>();
+
+/**
+ * The app's one Redis connection (REDIS_URL), opened by the first plugin that asks for it and shared
+ * by the others (rate limits, caches); undefined when REDIS_URL is empty (state stays in memory).
+ *
+ * It fails fast rather than queueing: commands are refused at once while disconnected and time out
+ * after 500 ms, so a Redis outage costs each request milliseconds, and each caller decides what an
+ * error means (a rate limit fails open or closed, a cache misses). It reconnects in the background,
+ * and readiness reports it while it is down.
+ */
+export function sharedRedis(app: FastifyInstance): Promise<Redis> | undefined {
+  if (app.config.REDIS_URL === '') return undefined;
+  let connection = connections.get(app);
+  if (!connection) {
+    connection = connect(app, app.config.REDIS_URL);
+    connections.set(app, connection);
+  }
+  return connection;
+}
+
+async function connect(app: FastifyInstance, url: string): Promise<Redis> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 1000,
+    commandTimeout: 500,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+  // Reconnection attempts repeat the same error: log it when it changes, not every attempt.
+  let lastError = '';
+  client.on('error', (error: Error) => {
+    if (error.message === lastError) return;
+    lastError = error.message;
+    app.log.warn({ event: 'redis.error', error: error.message }, 'Redis is unavailable');
+  });
+  client.on('ready', () => {
+    if (lastError !== '') app.log.info({ event: 'redis.ready' }, 'Redis is available again');
+    lastError = '';
+  });
+  app.readinessChecks.push({
+    name: 'redis',
+    check: async () => {
+      await client.ping();
+    },
+  });
+  app.addHook('onClose', async () => {
+    client.disconnect();
+  });
+  try {
+    await client.connect();
+  } catch {
+    // Logged by the error listener; the client keeps retrying and callers handle failed commands.
+  }
+  return client;
+}
