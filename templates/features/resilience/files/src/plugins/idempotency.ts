@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { Type } from 'typebox';
 import { idempotencyStore } from '../lib/idempotency-store.ts';
 import { HttpError } from '../lib/problem.ts';
+import { ProblemSchema } from '../schemas/problem.ts';
 
 const HEADER = 'idempotency-key';
 /** Response headers a replay repeats (the body's type and where the created resource is). */
@@ -44,7 +45,12 @@ export const idempotency = fp(
 
     app.addHook('onRoute', (route: RouteOptions) => {
       if (!applies(route.method, route.config) || !route.schema || route.schema.headers) return;
-      route.schema = { ...route.schema, headers: IdempotencyHeaders };
+      const response = route.schema.response as Record<string, unknown> | undefined;
+      route.schema = {
+        ...route.schema,
+        headers: IdempotencyHeaders,
+        ...(response ? { response: { ...response, 409: ProblemSchema, 422: ProblemSchema } } : {}),
+      };
     });
 
     app.addHook('preHandler', async (request, reply) => {
