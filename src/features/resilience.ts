@@ -29,9 +29,7 @@ function registerRoutes(spec: { name: string; file: string; prefix: string }): P
       if (registrations(factory).some((r) => r.plugin === spec.name)) return;
       const anchor = factory.body.getStatements().find((s) => s.getText().startsWith(`return ${factory.instance}`));
       if (!anchor) {
-        throw new PatchError(
-          `Could not find the end of ${factory.name}() in ${path}: looked for \`return ${factory.instance}\`.`,
-        );
+        throw new PatchError(`Could not find the end of ${factory.name}() in ${path}: looked for \`return ${factory.instance}\`.`);
       }
       factory.body.insertStatements(
         anchor.getChildIndex(),
@@ -43,9 +41,8 @@ function registerRoutes(spec: { name: string; file: string; prefix: string }): P
 
 /** Comma-separated origins and networks; each entry is parsed again (and must be valid) at start-up. */
 const ORIGINS = String.raw`^(https?://[^\\s,]+(, *https?://[^\\s,]+)*)?$`;
-const NETWORKS = String.raw`^([0-9A-Fa-f:./]+(, *[0-9A-Fa-f:./]+)*)?$`;
-const milliseconds = (fallback: number, maximum: number) =>
-  `Type.Integer({ default: ${fallback}, minimum: 10, maximum: ${maximum} })`;
+const NETWORKS = '^([0-9A-Fa-f:./]+(, *[0-9A-Fa-f:./]+)*)?$';
+const milliseconds = (fallback: number, maximum: number) => `Type.Integer({ default: ${fallback}, minimum: 10, maximum: ${maximum} })`;
 
 export const resilience = defineFeature({
   id: 'resilience',
