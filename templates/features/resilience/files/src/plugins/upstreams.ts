@@ -27,6 +27,10 @@ const list = (value: string) =>
 export const upstreams = fp(
   async (app) => {
     const config = app.config;
+    if (config.UPSTREAM_DEADLINE_MS >= config.REQUEST_TIMEOUT_MS) {
+      // The caller would be cut off (REQUEST_TIMEOUT_MS) before the fallback could answer.
+      throw new Error('UPSTREAM_DEADLINE_MS must be shorter than REQUEST_TIMEOUT_MS');
+    }
     const guard = new OutboundGuard({
       allowedOrigins: [...list(config.OUTBOUND_ALLOWED_ORIGINS), ...(config.UPSTREAM_URL ? [config.UPSTREAM_URL] : [])],
       allowedNetworks: list(config.OUTBOUND_ALLOWED_NETWORKS),

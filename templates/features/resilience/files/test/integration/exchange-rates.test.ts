@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { type FakeUpstream, fakeUpstream, hang, json } from '../helpers/fake-upstream.ts';
 
@@ -104,5 +106,16 @@ describe('GET /v1/exchange-rates', () => {
     const body = await rates(await appFor({ UPSTREAM_URL: '' }));
     assert.equal(body.source, 'default');
     assert.equal(upstream.hits, 0);
+  });
+
+  it('refuses to start with an upstream deadline that outlasts the request timeout', async () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      SQLITE_PATH: ':memory:',
+      REQUEST_TIMEOUT_MS: '5000',
+      UPSTREAM_DEADLINE_MS: '5000',
+    });
+    await assert.rejects(buildApp(config), /UPSTREAM_DEADLINE_MS must be shorter than REQUEST_TIMEOUT_MS/);
   });
 });
