@@ -7,6 +7,7 @@ import { HttpError } from '../lib/problem.ts';
 import { ProblemSchema } from '../schemas/problem.ts';
 
 const HEADER = 'idempotency-key';
+const KEY = /^[!-~]{1,255}$/;
 /** Response headers a replay repeats (the body's type and where the created resource is). */
 const REPLAYED_HEADERS = ['content-type', 'location'];
 
@@ -56,6 +57,9 @@ export const idempotency = fp(
     app.addHook('preHandler', async (request, reply) => {
       const key = request.headers[HEADER];
       if (typeof key !== 'string' || !applies(request.method, request.routeOptions.config)) return;
+      // Routes without a schema skip header validation: check the key here as well.
+      if (!KEY.test(key))
+        throw new HttpError(400, 'The Idempotency-Key header must be 1 to 255 visible ASCII characters.');
       const scope = JSON.stringify(Object.entries(request.dataScope).sort());
       const fingerprint = createHash('sha256')
         .update(JSON.stringify([request.method, request.url, request.body ?? null]))
@@ -99,7 +103,13 @@ export const idempotency = fp(
           return value === undefined ? [] : [[name, String(value)]];
         }),
       );
-      await store.complete(claim.scope, claim.key, reply.statusCode, JSON.stringify(headers), payload);
+      try {
+        await store.complete(claim.scope, claim.key, reply.statusCode, JSON.stringify(headers), payload);
+      } catch (error) {
+        // The operation did happen: answer it anyway; the key is released, so a retry would repeat it.
+        request.log.error({ err: error, event: 'idempotency.store-failed' }, 'could not store the response for replay');
+        await store.release(claim.scope, claim.key).catch(() => undefined);
+      }
       return payload;
     });
     // A request that ends without a response (the client went away) must not hold its key until it expires.

@@ -291,9 +291,15 @@ describe('the SSRF guard', () => {
     guard.checkUrl(new URL('https://api.example.com/rates?x=1'));
   });
 
-  it('keeps every path on the base origin', async () => {
-    const error = await failure(client().request({ path: '//evil.example/steal' }));
-    assert.equal(error.kind, 'refused');
+  it('keeps every path on the base origin, even one leading to another allowlisted origin', async () => {
+    const guard = new OutboundGuard({
+      allowedOrigins: [upstream.url, 'http://evil.example'],
+      allowedNetworks: ['127.0.0.1/32'],
+    });
+    for (const path of ['//evil.example/steal', 'http://evil.example/steal']) {
+      const error = await failure(client({ guard }).request({ path }));
+      assert.equal(error.kind, 'refused', path);
+    }
     assert.equal(upstream.hits, 0);
   });
 

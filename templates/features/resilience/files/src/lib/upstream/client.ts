@@ -83,6 +83,8 @@ export class Upstream {
     const method = (call.method ?? 'GET').toUpperCase();
     const headers = call.headers ?? {};
     const url = new URL(call.path ?? '', this.#base);
+    if (url.origin !== this.#base.origin)
+      throw new UpstreamError('refused', `${this.name}: the path leaves its origin`);
     this.#options.guard.checkUrl(url);
     const retryable = isRetryable(method, headers);
     const deadline = Date.now() + this.#options.deadlineMs;
