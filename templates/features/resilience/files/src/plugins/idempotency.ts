@@ -92,7 +92,8 @@ export const idempotency = fp(
     app.addHook('onSend', async (request, reply: FastifyReply, payload) => {
       const claim = claims.get(request);
       if (!claim) return payload;
-      if (reply.statusCode >= 500 || typeof payload !== 'string') {
+      const body = payload ?? '';
+      if (reply.statusCode >= 500 || typeof body !== 'string') {
         await release(request);
         return payload;
       }
@@ -104,7 +105,7 @@ export const idempotency = fp(
         }),
       );
       try {
-        await store.complete(claim.scope, claim.key, reply.statusCode, JSON.stringify(headers), payload);
+        await store.complete(claim.scope, claim.key, reply.statusCode, JSON.stringify(headers), body);
       } catch (error) {
         // The operation did happen: answer it anyway; the key is released, so a retry would repeat it.
         request.log.error({ err: error, event: 'idempotency.store-failed' }, 'could not store the response for replay');
@@ -112,9 +113,9 @@ export const idempotency = fp(
       }
       return payload;
     });
-    // A request that ends without a response (the client went away) must not hold its key until it expires.
+    // A client that goes away does not release its key: the operation goes on, and onSend stores its
+    // response for the retry. Only a request that ends without passing onSend (a hijacked reply) releases it here.
     app.addHook('onResponse', release);
-    app.addHook('onRequestAbort', release);
   },
   { name: 'idempotency', dependencies: ['database'] },
 );

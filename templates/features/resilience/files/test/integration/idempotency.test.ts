@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import { buildTestApp } from '../helpers/app.ts';
 
 describe('Idempotency-Key on POST /v1/items', () => {
@@ -83,6 +87,52 @@ describe('Idempotency-Key on POST /v1/items', () => {
     for (const key of ['x'.repeat(256), 'has space']) {
       const response = await create({ name: 'bad key' }, key);
       assert.equal(response.statusCode, 400, key);
+    }
+  });
+});
+
+describe('Idempotency-Key when the client goes away', () => {
+  it('the operation completes and a retry with the key gets its response, without running it again', async () => {
+    const app = await buildTestApp();
+    let runs = 0;
+    app.post(
+      '/test/slow',
+      { schema: { body: Type.Object({ n: Type.Integer() }), response: { 201: Type.Object({ run: Type.Integer() }) } } },
+      async (_request, reply) => {
+        runs += 1;
+        await sleep(200);
+        return reply.code(201).send({ run: runs });
+      },
+    );
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const { port } = app.server.address() as AddressInfo;
+      const key = randomUUID();
+      const sent = request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/test/slow',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+      });
+      sent.on('error', () => {});
+      sent.end(JSON.stringify({ n: 1 }));
+      await sleep(50);
+      sent.destroy();
+      await sleep(300);
+
+      const retry = await app.inject({
+        method: 'POST',
+        url: '/test/slow',
+        payload: { n: 1 },
+        headers: { 'idempotency-key': key },
+      });
+      assert.equal(retry.statusCode, 201);
+      assert.equal(retry.headers['idempotent-replayed'], 'true');
+      assert.deepEqual(retry.json(), { run: 1 });
+      assert.equal(runs, 1);
+    } finally {
+      await app.close();
     }
   });
 });
