@@ -4,6 +4,7 @@ import { k8s } from './k8s.ts';
 import { metrics } from './metrics.ts';
 import { openapi } from './openapi.ts';
 import { rateLimit } from './rate-limit.ts';
+import { resilience } from './resilience.ts';
 import type { FeatureDefinition } from './types.ts';
 import { versioning } from './versioning.ts';
 
@@ -11,4 +12,4 @@ import { versioning } from './versioning.ts';
  * Every optional feature, in the order they are applied (requirements first). Adding a feature means
  * adding its definition here and its folder under templates/features/<id>/.
  */
-export const features: readonly FeatureDefinition[] = [rateLimit, metrics, caching, versioning, openapi, ci, k8s];
+export const features: readonly FeatureDefinition[] = [rateLimit, metrics, caching, resilience, versioning, openapi, ci, k8s];
