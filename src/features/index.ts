@@ -1,5 +1,7 @@
 import { ci } from './ci.ts';
+import { docker } from './docker.ts';
 import { k8s } from './k8s.ts';
+import { nginx } from './nginx.ts';
 import { openapi } from './openapi.ts';
 import type { FeatureDefinition } from './types.ts';
 import { versioning } from './versioning.ts';
@@ -8,4 +10,4 @@ import { versioning } from './versioning.ts';
  * Every optional feature, in the order they are applied (requirements first). Adding a feature means
  * adding its definition here and its folder under templates/features/<id>/.
  */
-export const features: readonly FeatureDefinition[] = [versioning, openapi, ci, k8s];
+export const features: readonly FeatureDefinition[] = [versioning, openapi, docker, nginx, ci, k8s];

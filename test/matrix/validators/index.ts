@@ -1,5 +1,7 @@
 import { validateCi } from './ci.ts';
+import { validateDocker } from './docker.ts';
 import { validateK8s } from './k8s.ts';
+import { validateNginx } from './nginx.ts';
 import { validateOpenapi } from './openapi.ts';
 
 /**
@@ -10,6 +12,8 @@ export type Validator = (project: string) => Promise<void>;
 
 export const validators: Record<string, Validator> = {
   ci: validateCi,
+  docker: validateDocker,
   k8s: validateK8s,
+  nginx: validateNginx,
   openapi: validateOpenapi,
 };
