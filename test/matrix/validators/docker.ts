@@ -1,6 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,9 +43,14 @@ const DOCKERFILE_UTILS = { name: 'dockerfile-utils', version: '0.16.3', extra: [
 const DCLINT = { name: 'dclint', version: '3.1.0' };
 const YAML = { name: 'yaml', version: '2.9.1' };
 
-/** dclint rules switched off, each with its reason. Every other rule runs, warnings count as failures. */
-const DCLINT_OFF: Readonly<Record<string, string>> = {
-  'require-project-name-field': 'the top-level `name:` is rejected by docker-compose 1.29, the validator that needs no engine',
+/**
+ * dclint's configuration: every rule runs and warnings count as failures, but for these two.
+ * - require-project-name-field: off, since docker-compose 1.29 (the validator that needs no engine)
+ *   rejects the top-level `name:`;
+ * - require-quotes-in-ports: double quotes, the generated project's formatter (Biome) writes them.
+ */
+const DCLINT_CONFIG = {
+  rules: { 'require-project-name-field': 0, 'require-quotes-in-ports': [1, { quoteType: 'double' }] },
 };
 
 /** The unprivileged user of the node base image; the runtime stage must run as it. */
@@ -209,12 +226,15 @@ async function composeChecks(project: string, compose: Json, dclint: string): Pr
   } finally {
     for (const f of madeEnvFiles) rmSync(f, { force: true });
   }
-  const lint = await execa(dclint, ['compose.yaml', '-f', 'json', '--max-warnings', '0', '--disable-rule', ...Object.keys(DCLINT_OFF)], {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'dclint-'));
+  const configFile = path.join(scratch, 'dclint.json');
+  writeFileSync(configFile, JSON.stringify(DCLINT_CONFIG));
+  const lint = await execa(dclint, ['compose.yaml', '-f', 'json', '--max-warnings', '0', '-c', configFile], {
     cwd: project,
     env: toolEnv,
     reject: false,
     stdin: 'ignore',
-  });
+  }).finally(() => rmSync(scratch, { recursive: true, force: true }));
   const findings = (JSON.parse(lint.stdout || '[]') as { messages: { rule: string; message: string; line: number }[] }[]).flatMap(
     (f) => f.messages,
   );

@@ -110,6 +110,12 @@ export async function validateNginx(project: string): Promise<void> {
       if (config.search(rewrite.what) === -1) throw new Error(`ops/nginx/nginx.conf: expected ${rewrite.what} (${rewrite.why})`);
       config = config.replace(rewrite.what, rewrite.to(ports, scratch));
     }
+    // Debian's OpenSSL 3 refuses TLS 1.0/1.1 at its default security level even when nginx asks for
+    // them, so testssl.sh alone would not see them in the configuration.
+    const protocols = [...config.matchAll(/^\s*ssl_protocols ([^;]+);/gm)].map((m) => m[1]);
+    if (protocols.length !== 1 || protocols[0] !== 'TLSv1.2 TLSv1.3') {
+      throw new Error(`ops/nginx/nginx.conf: ssl_protocols must be exactly TLSv1.2 TLSv1.3 (found ${protocols.join('; ') || 'none'})`);
+    }
     const conf = path.join(scratch, 'nginx.conf');
     writeFileSync(conf, config);
     const nginxArgs = ['-p', scratch, '-e', path.join(scratch, 'error.log'), '-c', conf];
