@@ -143,6 +143,14 @@ function dockerfileRules(project: string, stages: Stage[]): string[] {
   const expect = (ok: unknown, message: string): void => {
     if (!ok) problems.push(`Dockerfile: ${message}`);
   };
+  const ignore = path.join(project, '.dockerignore');
+  const allowed = new Set(
+    existsSync(ignore)
+      ? readFileSync(ignore, 'utf8')
+          .split('\n')
+          .map((l) => l.trim())
+      : [],
+  );
   const names = new Set<string>();
   for (const stage of stages) {
     const tag = /^[\w.-]+(\/[\w.-]+)*:(\d+\.\d+\.\d+[\w.-]*)(@sha256:[0-9a-f]{64})?$/.exec(stage.image);
@@ -169,6 +177,7 @@ function dockerfileRules(project: string, stages: Stage[]): string[] {
           `line ${i.line}: COPY ${source}: not in the project`,
         );
         expect(!['.', './', '*'].includes(source), `line ${i.line}: COPY of the whole build context`);
+        expect(allowed.has(`!${source}`), `line ${i.line}: COPY ${source}: .dockerignore keeps it out of the build context`);
       }
     }
   }

@@ -18,8 +18,8 @@ import { toolEnv } from '../../helpers/generated.ts';
  *   127.0.0.1 as compose trusts NGINX's address) and we check: HTTPS with HTTP/2 answers, requests reach
  *   both instances, HTTP redirects to HTTPS with the same path, HSTS appears once, no version in
  *   `Server`, `/metrics` is not routed, an oversized body gets a problem+json 413, the client address
- *   reaches the API as `request.ip` (a client-supplied X-Forwarded-For is replaced) with proto https, and
- *   NGINX's request id is the API's;
+ *   reaches the API as `request.ip` (a client-supplied X-Forwarded-For is replaced) with proto https,
+ *   NGINX's request id is the API's, upstream connections are reused, a burst from one address gets 429s;
  * - testssl.sh (protocols, cipher categories, headers; 25-40 s) finds nothing LOW or worse (but the
  *   expected, below), no protocol below TLS 1.2 is offered, TLS 1.2 and 1.3 are. Its exit code says nothing about findings: the JSON does.
  *
@@ -209,6 +209,16 @@ async function checkProxy(ports: Ports, ca: Buffer, instances: Instance[], nginx
   expect(
     large.status === 413 && large.headers['content-type'] === 'application/problem+json' && large.headers['strict-transport-security'],
     `a body over client_max_body_size: 413 problem+json with HSTS (got ${large.status} ${large.headers['content-type']})`,
+  );
+
+  // Another client address (its own limit): a burst well past 40 gets 429s, in the API's error format.
+  const burst = await Promise.all(Array.from({ length: 100 }, () => request(ports.https, ca, '127.0.0.3', '/health/live', {})));
+  const limited = burst.filter((r) => r.status === 429);
+  expect(
+    limited.length > 0 &&
+      burst.length - limited.length >= 40 &&
+      limited.every((r) => r.headers['content-type'] === 'application/problem+json'),
+    `a burst from one address is limited at the edge with problem+json 429s: ${burst.length - limited.length} passed, ${limited.length} limited`,
   );
 
   const redirect = await plain(ports.http, client, '/v1/items?limit=5');
