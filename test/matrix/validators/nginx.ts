@@ -19,7 +19,8 @@ import { toolEnv } from '../../helpers/generated.ts';
  *   both instances, HTTP redirects to HTTPS with the same path, HSTS appears once, no version in
  *   `Server`, `/metrics` is not routed, an oversized body gets a problem+json 413, the client address
  *   reaches the API as `request.ip` (a client-supplied X-Forwarded-For is replaced) with proto https,
- *   NGINX's request id is the API's, upstream connections are reused, a burst from one address gets 429s;
+ *   NGINX's request id is the API's, upstream connections are reused, a burst from one address gets 429s,
+ *   requests keep succeeding when one instance dies, and NGINX's own errors are problem+json;
  * - testssl.sh (protocols, cipher categories, headers; 25-40 s) finds nothing LOW or worse (but the
  *   expected, below), no protocol below TLS 1.2 is offered, TLS 1.2 and 1.3 are. Its exit code says nothing about findings: the JSON does.
  *
@@ -135,7 +136,7 @@ export async function validateNginx(project: string): Promise<void> {
     const nginxLog = () => readFileSync(log, 'utf8');
     await waitForPort(ports.https);
     const problems = await checkProxy(ports, ca, instances, nginxLog);
-    problems.push(...(await testssl(ports.https, scratch)));
+    problems.push(...(await testssl(ports.https, scratch)), ...(await checkAllDown(ports, ca, instances)));
     if (problems.length > 0) throw new Error(`ops/nginx/nginx.conf in front of the API:\n  ${problems.join('\n  ')}`);
   } finally {
     for (const child of processes) child.kill('SIGKILL');
@@ -207,7 +208,10 @@ async function checkProxy(ports: Ports, ca: Buffer, instances: Instance[], nginx
 
   const large = await get('/v1/items', { 'content-type': 'application/json' }, Buffer.alloc(1_048_576 + 1024, 'a'));
   expect(
-    large.status === 413 && large.headers['content-type'] === 'application/problem+json' && large.headers['strict-transport-security'],
+    large.status === 413 &&
+      large.headers['content-type'] === 'application/problem+json' &&
+      problemStatus(large) === 413 &&
+      large.headers['strict-transport-security'],
     `a body over client_max_body_size: 413 problem+json with HSTS (got ${large.status} ${large.headers['content-type']})`,
   );
 
@@ -215,8 +219,19 @@ async function checkProxy(ports: Ports, ca: Buffer, instances: Instance[], nginx
   const burst = await Promise.all(Array.from({ length: 100 }, () => request(ports.https, ca, '127.0.0.3', '/health/live', {})));
   const limited = burst.filter((r) => r.status === 429);
   expect(
-    limited.length > 0 && limited.length < burst.length && limited.every((r) => r.headers['content-type'] === 'application/problem+json'),
+    limited.length > 0 &&
+      limited.length < burst.length &&
+      limited.every((r) => r.headers['content-type'] === 'application/problem+json' && problemStatus(r) === 429),
     `a burst from one address is limited at the edge with problem+json 429s: ${burst.length - limited.length} passed, ${limited.length} limited`,
+  );
+
+  // One instance dies: NGINX retries idempotent requests on the other, so clients see no error.
+  instances[0]?.child.kill('SIGKILL');
+  const afterCrash = [];
+  for (let i = 0; i < 6; i++) afterCrash.push((await get('/health/live')).status);
+  expect(
+    afterCrash.every((status) => status === 200),
+    `requests keep succeeding after one instance dies: ${afterCrash.join(', ')}`,
   );
 
   const redirect = await plain(ports.http, client, '/v1/items?limit=5');
@@ -225,6 +240,15 @@ async function checkProxy(ports: Ports, ca: Buffer, instances: Instance[], nginx
     `HTTP redirects to HTTPS, same path: ${redirect.status} ${redirect.headers.location}`,
   );
   return problems;
+}
+
+/** Run last: with no instance left, NGINX answers its own 502, in the API's error format. */
+async function checkAllDown(ports: Ports, ca: Buffer, instances: Instance[]): Promise<string[]> {
+  for (const instance of instances) instance.child.kill('SIGKILL');
+  const down = await request(ports.https, ca, '127.0.0.2', '/health/live', {});
+  return down.status === 502 && down.headers['content-type'] === 'application/problem+json' && problemStatus(down) === 502
+    ? []
+    : [`no instance left: 502 problem+json (got ${down.status} ${down.headers['content-type']} ${down.body})`];
 }
 
 async function testssl(port: number, scratch: string): Promise<string[]> {
@@ -291,6 +315,14 @@ function plain(port: number, localAddress: string, pathname: string): Promise<Re
       )
       .on('error', reject);
   });
+}
+
+function problemStatus(response: Response): unknown {
+  try {
+    return (JSON.parse(response.body) as { status?: unknown }).status;
+  } catch {
+    return undefined;
+  }
 }
 
 function collect(res: http.IncomingMessage, resolve: (r: Response) => void): void {
