@@ -20,6 +20,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { POSTGRES_URL, REDIS_URL, toolEnv } from '../../helpers/generated.ts';
+import { killGroup } from '../../helpers/processes.ts';
 import { npmTool } from '../../helpers/tools.ts';
 
 /**
@@ -390,7 +391,14 @@ async function runImageCommands(project: string, runtime: Stage, compose: Json):
     const command = [...(execForm(lastArgs(runtime, 'ENTRYPOINT')) ?? []), ...(execForm(lastArgs(runtime, 'CMD')) ?? [])];
     if (command[0] && !existsSync(command[0]))
       throw new Error(`${command[0]} (the image's ENTRYPOINT) is not installed here: apt-get install tini`);
-    server = spawn(command[0] as string, command.slice(1), { cwd: root, env: runEnv, stdio: ['ignore', 'pipe', 'pipe'], ...identity });
+    // Its own process group, so that a failure can stop the init and the API it started.
+    server = spawn(command[0] as string, command.slice(1), {
+      cwd: root,
+      env: runEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      ...identity,
+    });
     let output = '';
     server.stdout?.on('data', (c) => {
       output += c;
@@ -422,7 +430,7 @@ async function runImageCommands(project: string, runtime: Stage, compose: Json):
       throw new Error(`SIGTERM did not reach the API's graceful shutdown (${Date.now() - started} ms):\n${output}`);
     server = undefined;
   } finally {
-    server?.kill('SIGKILL');
+    if (server) killGroup(server);
     rmSync(scratch, { recursive: true, force: true });
     await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   }

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import tls from 'node:tls';
 import { execa } from 'execa';
 import { toolEnv } from '../../helpers/generated.ts';
+import { killGroup } from '../../helpers/processes.ts';
 
 /**
  * Validates ops/nginx/nginx.conf with Debian's nginx (1.22) and testssl.sh, offline:
@@ -130,7 +131,8 @@ export async function validateNginx(project: string): Promise<void> {
     if (test.status !== 0 || /\[(warn|emerg|alert|crit|error)\]/.test(tested)) throw new Error(`nginx -t:\n${tested}`);
 
     const fd = openSync(log, 'a');
-    const nginx = spawn('nginx', ['-g', 'daemon off;', ...nginxArgs], { stdio: ['ignore', fd, fd] });
+    // Its own process group, stopped as a whole (see killGroup).
+    const nginx = spawn('nginx', ['-g', 'daemon off;', ...nginxArgs], { stdio: ['ignore', fd, fd], detached: true });
     closeSync(fd);
     processes.push(nginx);
     const nginxLog = () => readFileSync(log, 'utf8');
@@ -139,7 +141,7 @@ export async function validateNginx(project: string): Promise<void> {
     problems.push(...(await testssl(ports.https, scratch)), ...(await checkAllDown(ports, ca, instances)));
     if (problems.length > 0) throw new Error(`ops/nginx/nginx.conf in front of the API:\n  ${problems.join('\n  ')}`);
   } finally {
-    for (const child of processes) child.kill('SIGKILL');
+    for (const child of processes) killGroup(child);
     rmSync(scratch, { recursive: true, force: true });
     for (const file of ['cert.pem', 'key.pem']) rmSync(path.join(certDir, file), { force: true });
   }
@@ -368,7 +370,10 @@ async function startApi(project: string, scratch: string): Promise<Instance> {
   });
   const deadline = Date.now() + 15_000;
   while (!output.includes('Server listening')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the API did not start:\n${output}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the API did not start:\n${output}`);
+    }
     await sleep(50);
   }
   return { child, port, output: () => output };
