@@ -4,7 +4,7 @@
 set -euo pipefail
 declare -A command_of=(
   [prometheus]=promtool [nginx]=nginx [testssl.sh]=testssl [sqlmap]=sqlmap [docker-compose]=docker-compose
-  [chromium]=chromium [tmux]=tmux [postgresql]=pg_ctlcluster [redis-server]=redis-server [openssl]=openssl
+  [chromium]=chromium [tmux]=tmux [postgresql]=pg_ctlcluster [redis-server]=redis-server [openssl]=openssl [tini]=tini
 )
 missing=()
 for package in "${!command_of[@]}"; do

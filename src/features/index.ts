@@ -1,7 +1,9 @@
 import { caching } from './caching.ts';
 import { ci } from './ci.ts';
+import { docker } from './docker.ts';
 import { k8s } from './k8s.ts';
 import { metrics } from './metrics.ts';
+import { nginx } from './nginx.ts';
 import { openapi } from './openapi.ts';
 import { rateLimit } from './rate-limit.ts';
 import { resilience } from './resilience.ts';
@@ -12,4 +14,15 @@ import { versioning } from './versioning.ts';
  * Every optional feature, in the order they are applied (requirements first). Adding a feature means
  * adding its definition here and its folder under templates/features/<id>/.
  */
-export const features: readonly FeatureDefinition[] = [rateLimit, metrics, caching, resilience, versioning, openapi, ci, k8s];
+export const features: readonly FeatureDefinition[] = [
+  rateLimit,
+  metrics,
+  caching,
+  resilience,
+  versioning,
+  openapi,
+  docker,
+  nginx,
+  ci,
+  k8s,
+];

@@ -1,6 +1,8 @@
 import { validateCi } from './ci.ts';
+import { validateDocker } from './docker.ts';
 import { validateK8s } from './k8s.ts';
 import { validateMetrics } from './metrics.ts';
+import { validateNginx } from './nginx.ts';
 import { validateOpenapi } from './openapi.ts';
 
 /**
@@ -11,7 +13,9 @@ export type Validator = (project: string) => Promise<void>;
 
 export const validators: Record<string, Validator> = {
   ci: validateCi,
+  docker: validateDocker,
   k8s: validateK8s,
   metrics: validateMetrics,
+  nginx: validateNginx,
   openapi: validateOpenapi,
 };
