@@ -48,6 +48,7 @@ function productionEnv(project, sqlitePath, port) {
 function benchSettings(project) {
   const env = {};
   if (project.features.includes('rate-limit')) Object.assign(env, { RATE_LIMIT_MAX: '100000000', RATE_LIMIT_SENSITIVE_MAX: '100000000' });
+  if (project.features.includes('metrics')) env.METRICS_TOKEN = 'bench-metrics-token-of-at-least-32-characters';
   return env;
 }
 

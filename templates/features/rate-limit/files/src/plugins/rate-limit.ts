@@ -16,8 +16,11 @@ declare module 'fastify' {
 const rejected = channel('hardened-api:rate-limit.rejected');
 const storeError = channel('hardened-api:rate-limit.store-error');
 
-/** Routes never limited: orchestrators and scrapers poll them, and they must answer while clients are throttled. */
-const EXEMPT = /^\/(health\/|metrics$)/;
+/**
+ * Health probes are never limited, nor routes marked `config: { rateLimit: false }` (the metrics
+ * scrape): orchestrators and scrapers poll them, and they must answer while clients are throttled.
+ */
+const HEALTH = /^\/health\//;
 
 /** Clients of one IPv6 /64 are one client: a single host usually holds the whole /64. */
 const IPV6_PREFIX = 64;
@@ -98,7 +101,8 @@ export const rateLimit = fp(
     // and URLs that match none (scanners).
     app.addHook('preParsing', async (request, reply, payload) => {
       const route = request.routeOptions.url;
-      if (route === undefined || !EXEMPT.test(route)) {
+      const exempt = route !== undefined && (HEALTH.test(route) || request.routeOptions.config.rateLimit === false);
+      if (!exempt) {
         await enforce(request, reply, request.routeOptions.config.sensitive === true ? sensitive : standard);
       }
       return payload;
