@@ -3,6 +3,13 @@ import { type Static, Type } from 'typebox';
 import { UpstreamError } from '../../lib/upstream/errors.ts';
 import { problemResponses } from '../../schemas/problem.ts';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `false`: never serve this route's reads from the application cache (the caching feature's option). */
+    cache?: boolean;
+  }
+}
+
 const CURRENCY = '^[A-Z]{3}$';
 
 /** What the upstream must send (as https://api.frankfurter.app/latest does); anything else is refused. */
@@ -43,6 +50,8 @@ export const exchangeRatesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/',
     {
+      // It keeps its own last good answer: a response cache would hide the upstream's state from it.
+      config: { cache: false },
       schema: {
         tags: ['exchange-rates'],
         querystring: Type.Object({}, { additionalProperties: false }),
