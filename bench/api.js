@@ -51,7 +51,9 @@ function benchSettings(project) {
   if (project.features.includes('metrics')) env.METRICS_TOKEN = 'bench-metrics-token-of-at-least-32-characters';
   if (project.features.includes('auth')) {
     // The project's own key generator: production refuses to start without a signing key.
-    const line = run(process.execPath, ['scripts/auth-keygen.ts'], { cwd: project.dir }).split('\n').find((l) => l.startsWith('AUTH_JWT_PRIVATE_KEY='));
+    const line = run(process.execPath, ['scripts/auth-keygen.ts'], { cwd: project.dir })
+      .split('\n')
+      .find((l) => l.startsWith('AUTH_JWT_PRIVATE_KEY='));
     env.AUTH_JWT_PRIVATE_KEY = line.slice('AUTH_JWT_PRIVATE_KEY='.length);
   }
   return env;

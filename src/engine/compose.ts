@@ -3,6 +3,7 @@ import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { base } from '../features/base.ts';
 import type { FeatureDefinition } from '../features/types.ts';
+import type { ConfigProperty } from '../patch/config-property.ts';
 import type { OrderKeys, Patch } from '../patch/types.ts';
 import { templatesRoot } from '../paths.ts';
 import { mergeEnvExample } from './env-file.ts';
@@ -151,12 +152,18 @@ async function applyPatches(input: ComposeInput, order: OrderKeys): Promise<void
   if (planned.length === 0) return;
 
   const { openSourceFiles } = await import('../patch/project.ts');
+  const { applyConfigProperties, isConfigPropertyPatch } = await import('../patch/config-property.ts');
   const files = openSourceFiles(input.tree);
+  const configProperties = new Map<string, (ConfigProperty & { key: readonly number[] })[]>();
   for (const { patch, key } of planned) {
     const filePath = input.layout.resolve(patch.role);
-    const file = files.get(filePath);
-    patch.apply({ file, path: filePath, order, key });
+    if (isConfigPropertyPatch(patch)) {
+      configProperties.set(filePath, [...(configProperties.get(filePath) ?? []), { ...patch.configProperty, key }]);
+      continue;
+    }
+    patch.apply({ file: files.get(filePath), path: filePath, order, key });
   }
+  for (const [filePath, additions] of configProperties) applyConfigProperties(files.get(filePath), filePath, order, additions);
   files.flush();
 }
 
