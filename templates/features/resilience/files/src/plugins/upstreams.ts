@@ -1,7 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import fp from 'fastify-plugin';
 import { circuitStateChannel } from '../lib/upstream/circuit-breaker.ts';
-import { Upstream } from '../lib/upstream/client.ts';
+import type { Upstream } from '../lib/upstream/client.ts';
 import { OutboundGuard } from '../lib/upstream/guard.ts';
 
 declare module 'fastify' {
@@ -35,22 +35,25 @@ export const upstreams = fp(
       allowedOrigins: [...list(config.OUTBOUND_ALLOWED_ORIGINS), ...(config.UPSTREAM_URL ? [config.UPSTREAM_URL] : [])],
       allowedNetworks: list(config.OUTBOUND_ALLOWED_NETWORKS),
     });
-    const rates = config.UPSTREAM_URL
-      ? new Upstream({
-          name: 'exchange-rates',
-          baseUrl: config.UPSTREAM_URL,
-          guard,
-          connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
-          attemptTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
-          deadlineMs: config.UPSTREAM_DEADLINE_MS,
-          maxRetries: config.UPSTREAM_MAX_RETRIES,
-          maxConcurrency: config.UPSTREAM_MAX_CONCURRENCY,
-          breaker: {
-            consecutiveFailures: config.UPSTREAM_BREAKER_FAILURES,
-            resetMs: config.UPSTREAM_BREAKER_RESET_MS,
-          },
-        })
-      : undefined;
+    let rates: Upstream | undefined;
+    if (config.UPSTREAM_URL) {
+      // The HTTP client (undici) is loaded only when there is an upstream: it is a good part of start-up time.
+      const { Upstream } = await import('../lib/upstream/client.ts');
+      rates = new Upstream({
+        name: 'exchange-rates',
+        baseUrl: config.UPSTREAM_URL,
+        guard,
+        connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
+        attemptTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+        deadlineMs: config.UPSTREAM_DEADLINE_MS,
+        maxRetries: config.UPSTREAM_MAX_RETRIES,
+        maxConcurrency: config.UPSTREAM_MAX_CONCURRENCY,
+        breaker: {
+          consecutiveFailures: config.UPSTREAM_BREAKER_FAILURES,
+          resetMs: config.UPSTREAM_BREAKER_RESET_MS,
+        },
+      });
+    }
     app.decorate('outboundGuard', guard);
     app.decorate('ratesUpstream', rates);
 

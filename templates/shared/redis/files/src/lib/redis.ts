@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 const connections = new WeakMap<FastifyInstance, Promise<Redis>>();
 
@@ -23,6 +23,8 @@ export function sharedRedis(app: FastifyInstance): Promise<Redis> | undefined {
 }
 
 async function connect(app: FastifyInstance, url: string): Promise<Redis> {
+  // Loaded only when Redis is configured: it is a good part of start-up time otherwise.
+  const { Redis } = await import('ioredis');
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: 1000,
