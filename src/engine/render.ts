@@ -16,18 +16,22 @@ export type TemplateContext = Record<string, unknown>;
  * - `*.raw` is copied verbatim and loses the suffix (for Handlebars files the project itself ships);
  * - a path segment starting with `_` starts with `.` instead (npm pack drops some dotfiles);
  * - everything else is copied verbatim.
+ *
+ * A `.hbs` template that renders to nothing but whitespace is left out: that is how a file exists only
+ * with some other feature (`{{#if has.metrics}}...{{/if}}`).
  */
 export function renderFolder(folder: string, context: TemplateContext): RenderedFile[] {
-  return listFiles(folder).map((relative) => {
+  return listFiles(folder).flatMap((relative) => {
     const source = path.join(folder, relative);
     const raw = readFileSync(source, 'utf8');
     const executable = (statSync(source).mode & 0o111) !== 0;
     if (relative.endsWith('.hbs')) {
       const template = Handlebars.compile(raw, { noEscape: true, strict: true });
-      return { path: outputPath(relative.slice(0, -4)), content: template(context), executable };
+      const content = template(context);
+      return content.trim() === '' ? [] : [{ path: outputPath(relative.slice(0, -4)), content, executable }];
     }
     const target = relative.endsWith('.raw') ? relative.slice(0, -4) : relative;
-    return { path: outputPath(target), content: raw, executable };
+    return [{ path: outputPath(target), content: raw, executable }];
   });
 }
 

@@ -25,6 +25,7 @@ const FILES: Record<string, string> = {
   'features/alpha/readme.md': '### Alpha\n\nAlpha things.\n',
   'features/beta/files/src/plugins/beta.ts': 'export const beta = async () => {};\n',
   'features/beta/files/compose.yaml.hbs': 'services:\n  api: {}\n{{#if has.alpha}}  alpha: {}\n{{/if}}',
+  'features/beta/files/alpha-settings.env.hbs': '{{#if has.alpha}}ALPHA=1\n{{/if}}',
 };
 
 function fixture(): string {
@@ -92,6 +93,15 @@ describe('composeProject', () => {
       readFileSync(path.join(direct, 'README.md'), 'utf8'),
       /## Features\n\nOptional features\.\n\n### Alpha\n\nAlpha things\.\n\n## Scripts/,
     );
+  });
+
+  it('writes a file that renders empty only once it has content (alpha-settings exists with alpha)', async () => {
+    const templates = fixture();
+    const dir = path.join(tempDir('compose-'), 'api');
+    await compose(dir, templates, ['beta']);
+    assert.throws(() => readFileSync(path.join(dir, 'alpha-settings.env'), 'utf8'), /ENOENT/);
+    await compose(dir, templates, ['alpha']);
+    assert.equal(readFileSync(path.join(dir, 'alpha-settings.env'), 'utf8'), 'ALPHA=1\n');
   });
 
   it('is a no-op when run again with the same features', async () => {

@@ -7,6 +7,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
@@ -285,6 +286,9 @@ async function composeChecks(project: string, compose: Json, dclint: string): Pr
   const gitignore = readFileSync(path.join(project, 'secrets/.gitignore'), 'utf8').split('\n');
   expect(gitignore.includes('*') && gitignore.includes('!*.example'), 'secrets/.gitignore ignores everything but the examples');
   expect('nginx' in services === features.has('nginx'), 'an nginx service exactly when nginx is selected');
+  for (const name of ['prometheus', 'grafana']) {
+    expect(name in services === features.has('metrics'), `a ${name} service exactly when metrics is selected`);
+  }
   if (features.has('nginx')) {
     const address = obj(obj(obj(services.nginx).networks).edge).ipv4_address;
     expect(address && obj(api.environment).TRUST_PROXY === address, "api: TRUST_PROXY is NGINX's fixed address");
@@ -298,7 +302,8 @@ async function composeChecks(project: string, compose: Json, dclint: string): Pr
 /** The env files compose.yaml names, made from their committed examples (as the README says); returns those made. */
 function withEnvFiles(project: string): string[] {
   const made: string[] = [];
-  for (const name of ['api.env', 'postgres.env']) {
+  const examples = readdirSync(path.join(project, 'secrets')).filter((name) => name.endsWith('.env.example'));
+  for (const name of examples.map((example) => example.slice(0, -'.example'.length))) {
     const file = path.join(project, 'secrets', name);
     if (existsSync(file)) continue;
     cpSync(`${file}.example`, file);
