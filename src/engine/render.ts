@@ -12,22 +12,24 @@ export type TemplateContext = Record<string, unknown>;
 
 /**
  * Renders one template folder. Conventions (see docs/architecture.md):
- * - `*.hbs` is rendered with Handlebars and loses the suffix;
+ * - `*.hbs` is rendered with Handlebars and loses the suffix; a render that is empty (only white space)
+ *   is left out, which is how a file exists only for some sub-choices (`{{#if options.auth.api-key}}`);
  * - `*.raw` is copied verbatim and loses the suffix (for Handlebars files the project itself ships);
  * - a path segment starting with `_` starts with `.` instead (npm pack drops some dotfiles);
  * - everything else is copied verbatim.
  */
 export function renderFolder(folder: string, context: TemplateContext): RenderedFile[] {
-  return listFiles(folder).map((relative) => {
+  return listFiles(folder).flatMap((relative): RenderedFile[] => {
     const source = path.join(folder, relative);
     const raw = readFileSync(source, 'utf8');
     const executable = (statSync(source).mode & 0o111) !== 0;
     if (relative.endsWith('.hbs')) {
       const template = Handlebars.compile(raw, { noEscape: true, strict: true });
-      return { path: outputPath(relative.slice(0, -4)), content: template(context), executable };
+      const content = template(context);
+      return content.trim() === '' ? [] : [{ path: outputPath(relative.slice(0, -4)), content, executable }];
     }
     const target = relative.endsWith('.raw') ? relative.slice(0, -4) : relative;
-    return { path: outputPath(target), content: raw, executable };
+    return [{ path: outputPath(target), content: raw, executable }];
   });
 }
 

@@ -14,7 +14,8 @@ export interface EnvVar {
 export interface FeatureOption {
   flag: string;
   message: string;
-  choices: readonly { value: string; description: string }[];
+  /** `requires`: other choices this one needs; they are selected with it (as feature requirements are). */
+  choices: readonly { value: string; description: string; requires?: readonly string[] }[];
   defaults: readonly string[];
   /** At least one choice must stay selected. */
   required: boolean;
