@@ -45,34 +45,3 @@ export const Jwks = Type.Object({
     { maxItems: 20 },
   ),
 });
-{{#if options.auth.api-key}}
-
-/** `<resource>:<action>`, e.g. `items:read`. Account actions (keys, password) are never a key's scope. */
-const Scope = Type.String({ pattern: '^[a-z][a-z0-9-]{0,40}:(read|write|admin)$', maxLength: 50 });
-
-export const CreateApiKey = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 100 }),
-    scopes: Type.Array(Scope, { minItems: 1, maxItems: 20 }),
-    expiresAt: Type.Optional(Timestamp),
-  },
-  { additionalProperties: false },
-);
-
-export const ApiKeySchema = Type.Object({
-  id: Id,
-  name: Type.String({ maxLength: 100 }),
-  prefix: Type.String({ maxLength: 12 }),
-  scopes: Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20 }),
-  expiresAt: Type.Union([Timestamp, Type.Null()]),
-  lastUsedAt: Type.Union([Timestamp, Type.Null()]),
-  createdAt: Timestamp,
-});
-
-/** Creation is the only time the key itself is returned. */
-export const CreatedApiKey = Type.Object({ ...ApiKeySchema.properties, key: Type.String({ maxLength: 80 }) });
-
-export const ApiKeyList = Type.Object({ data: Type.Array(ApiKeySchema, { maxItems: 100 }) });
-
-export const ApiKeyParams = Type.Object({ id: Id }, { additionalProperties: false });
-{{/if}}
