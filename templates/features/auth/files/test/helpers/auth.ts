@@ -17,8 +17,9 @@ export async function createSignedInUser(app: FastifyInstance, email = `user-${r
     [id, email, '!', now],
   );
   const { sessionId } = await app.sessions.start(id);
-  const { token } = signAccessToken(app.tokens, { sub: id, sid: sessionId });
-  return { id, email, headers: { authorization: `Bearer ${token}` } };
+  // A fresh access token per call: valid however far a test moves the (mocked) clock.
+  const authorization = () => `Bearer ${signAccessToken(app.tokens, { sub: id, sid: sessionId }).token}`;
+  return { id, email, authorization, headers: { authorization: authorization() } };
 }
 
 /**
@@ -28,13 +29,14 @@ export async function createSignedInUser(app: FastifyInstance, email = `user-${r
  */
 export function signRequestsAsTestUser(app: FastifyInstance): void {
   const inject: Inject = app.inject.bind(app);
-  let credentials: Promise<Record<string, string>> | undefined;
+  let user: ReturnType<typeof createSignedInUser> | undefined;
   const signed: Inject = async (request) => {
     const options = typeof request === 'string' ? { url: request } : request;
     const given = options.headers ?? {};
     if ('authorization' in given || 'x-api-key' in given) return inject(options);
-    credentials ??= createSignedInUser(app).then((user) => user.headers);
-    return inject({ ...options, headers: { ...(await credentials), ...given } });
+    user ??= createSignedInUser(app);
+    const { authorization } = await user;
+    return inject({ ...options, headers: { authorization: authorization(), ...given } });
   };
   unsigned.set(app, inject);
   app.inject = signed as FastifyInstance['inject'];
