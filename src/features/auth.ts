@@ -67,10 +67,7 @@ export const auth = defineFeature({
   ],
   patches: [
     registerPlugin({ name: 'authentication', file: 'src/plugins/authentication.ts' }),
-    addConfigProperty(
-      'AUTH_JWT_PRIVATE_KEY',
-      "Type.String({ default: '', secret: true, productionMinLength: 64, maxLength: 64 })",
-    ),
+    addConfigProperty('AUTH_JWT_PRIVATE_KEY', "Type.String({ default: '', secret: true, productionMinLength: 64, maxLength: 64 })"),
     addConfigProperty('AUTH_JWT_PREVIOUS_KEYS', "Type.String({ default: '', maxLength: 4096, pattern: '^[A-Za-z0-9+/=, ]*$' })"),
     addConfigProperty('AUTH_JWT_ISSUER', "Type.String({ default: 'urn:hardened-api', minLength: 1, maxLength: 200 })"),
     addConfigProperty('AUTH_JWT_AUDIENCE', "Type.String({ default: 'urn:hardened-api:api', minLength: 1, maxLength: 200 })"),
