@@ -1,5 +1,6 @@
 import { addConfigProperty } from '../patch/config-property.ts';
 import { registerPlugin } from '../patch/register-plugin.ts';
+import { forChoice } from '../patch/types.ts';
 import { defineFeature } from './define.ts';
 
 export const auth = defineFeature({
@@ -20,6 +21,11 @@ export const auth = defineFeature({
         value: 'api-key',
         description: 'API keys a signed-in user creates: 256-bit, shown once, stored as a digest, scoped, revocable',
         requires: ['jwt'],
+      },
+      {
+        value: 'oauth2',
+        description:
+          "also accept an identity provider's access tokens (RS256/ES256), verified against its JWKS; issuer and audience pinned, scopes per route",
       },
     ],
     defaults: ['jwt', 'api-key'],
@@ -64,6 +70,24 @@ export const auth = defineFeature({
       description: 'Failed sign-ins per client address within AUTH_LOGIN_WINDOW_S before it answers 429',
     },
     { name: 'AUTH_LOGIN_WINDOW_S', example: '900', description: 'The window of the sign-in throttle, in seconds' },
+    {
+      name: 'AUTH_OAUTH2_ISSUER',
+      example: 'https://idp.example/',
+      description: "The identity provider's issuer (`iss`), exactly; required in production",
+      choice: 'oauth2',
+    },
+    {
+      name: 'AUTH_OAUTH2_AUDIENCE',
+      example: 'https://api.example/',
+      description: 'The audience (`aud`) its tokens must name for this API; required in production',
+      choice: 'oauth2',
+    },
+    {
+      name: 'AUTH_OAUTH2_JWKS_URL',
+      example: 'https://idp.example/.well-known/jwks.json',
+      description: "The provider's key set (https; plain http only to 127.0.0.1:<port>, for tests); required in production",
+      choice: 'oauth2',
+    },
   ],
   patches: [
     registerPlugin({ name: 'authentication', file: 'src/plugins/authentication.ts' }),
@@ -78,5 +102,14 @@ export const auth = defineFeature({
     addConfigProperty('AUTH_LOGIN_MAX_FAILURES', 'Type.Integer({ default: 5, minimum: 1, maximum: 100 })'),
     addConfigProperty('AUTH_LOGIN_MAX_FAILURES_PER_IP', 'Type.Integer({ default: 50, minimum: 1, maximum: 10_000 })'),
     addConfigProperty('AUTH_LOGIN_WINDOW_S', 'Type.Integer({ default: 900, minimum: 10, maximum: 86_400 })'),
+    forChoice('oauth2', addConfigProperty('AUTH_OAUTH2_ISSUER', "Type.String({ default: '', maxLength: 500, productionMinLength: 1 })")),
+    forChoice('oauth2', addConfigProperty('AUTH_OAUTH2_AUDIENCE', "Type.String({ default: '', maxLength: 500, productionMinLength: 1 })")),
+    forChoice(
+      'oauth2',
+      addConfigProperty(
+        'AUTH_OAUTH2_JWKS_URL',
+        "Type.String({ default: '', productionMinLength: 9, pattern: '^(https:|http://127.0.0.1:|$)' })",
+      ),
+    ),
   ],
 });

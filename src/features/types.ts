@@ -8,6 +8,8 @@ export interface EnvVar {
   name: string;
   example: string;
   description: string;
+  /** Documented only when this sub-choice of the feature is selected. */
+  choice?: string;
 }
 
 /** A sub-choice of a feature, asked interactively and given in CI as `--<flag> a,b`. */

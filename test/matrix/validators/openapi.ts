@@ -79,8 +79,7 @@ interface Page {
   on(event: 'console', listener: (message: { type(): string; text(): string }) => void): void;
   on(event: 'pageerror', listener: (error: Error) => void): void;
   goto(url: string): Promise<{ status(): number } | null>;
-  waitForFunction(fn: string, arg?: unknown, options?: { timeout: number }): Promise<unknown>;
-  locator(selector: string): { count(): Promise<number> };
+  locator(selector: string): { count(): Promise<number>; nth(index: number): { waitFor(options: { timeout: number }): Promise<void> } };
   screenshot(options: { path: string; fullPage: boolean }): Promise<unknown>;
 }
 interface Playwright {
@@ -107,8 +106,12 @@ async function renderDocs(project: string, playwrightDir: string): Promise<void>
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     const response = await page.goto(`${server.url}/docs`);
     if (response?.status() !== 200) throw new Error(`/docs answered ${response?.status()}`);
+    // A locator waits in Playwright's own world; a string predicate (waitForFunction) would be evaluated
+    // in the page, which its CSP forbids: the violation would be reported as the page's own error.
     await page
-      .waitForFunction(`document.querySelectorAll('.opblock').length >= ${operations}`, undefined, { timeout: 30_000 })
+      .locator('.opblock')
+      .nth(operations - 1)
+      .waitFor({ timeout: 30_000 })
       .catch(() => undefined);
     const rendered = await page.locator('.opblock').count();
     const shots = path.join(repoRoot, '.test-output');

@@ -30,7 +30,8 @@ export type TokenFailure =
   | 'signature'
   | 'claims'
   | 'expired'
-  | 'not-yet-valid';
+  | 'not-yet-valid'
+  | 'keys-unavailable';
 
 export class TokenError extends Error {
   readonly reason: TokenFailure;
@@ -74,24 +75,39 @@ function decodeJson(segment: string): Record<string, unknown> {
   throw new TokenError('malformed');
 }
 
+/** The three parts of a compact JWS, decoded; nothing in them is trusted yet. */
+export function decodeToken(token: string) {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every((p) => SEGMENT.test(p))) throw new TokenError('malformed');
+  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
+  return {
+    header: decodeJson(headerPart),
+    payload: decodeJson(payloadPart),
+    signingInput: Buffer.from(`${headerPart}.${payloadPart}`),
+    signature: Buffer.from(signaturePart, 'base64url'),
+  };
+}
+
+/** `exp` has passed or `nbf` is still ahead (with a small allowance for clock skew). */
+export function checkLifetime(exp: number, nbf: number | undefined, now: number): void {
+  const seconds = now / 1000;
+  if (exp <= seconds - CLOCK_TOLERANCE_S) throw new TokenError('expired');
+  if (nbf !== undefined && nbf > seconds + CLOCK_TOLERANCE_S) throw new TokenError('not-yet-valid');
+}
+
 /**
  * Verifies an access token: exactly EdDSA with a key we hold (by kid), type at+jwt, then iss, aud, exp
  * and nbf. Header fields such as `jku`, `jwk` or `x5u` are never used to find a key.
  */
 export function verifyAccessToken(settings: TokenSettings, token: string, now = Date.now()): AccessClaims {
-  const parts = token.split('.');
-  if (parts.length !== 3 || !parts.every((p) => SEGMENT.test(p))) throw new TokenError('malformed');
-  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-  const header = decodeJson(headerPart);
+  const { header, payload, signingInput, signature } = decodeToken(token);
   if (header.alg !== ALGORITHM || header.typ !== ACCESS_TOKEN_TYPE || header.crit !== undefined) {
     throw new TokenError('algorithm');
   }
   const key = typeof header.kid === 'string' ? settings.keys.verifiers.get(header.kid) : undefined;
   if (!key) throw new TokenError('unknown-key');
-  const signature = Buffer.from(signaturePart, 'base64url');
-  if (!verify(null, Buffer.from(`${headerPart}.${payloadPart}`), key, signature)) throw new TokenError('signature');
-  const claims = decodeJson(payloadPart);
-  const { iss, aud, sub, sid, jti, exp, nbf } = claims;
+  if (!verify(null, signingInput, key, signature)) throw new TokenError('signature');
+  const { iss, aud, sub, sid, jti, exp, nbf } = payload;
   const audiences = Array.isArray(aud) ? aud : [aud];
   if (
     iss !== settings.issuer ||
@@ -104,8 +120,6 @@ export function verifyAccessToken(settings: TokenSettings, token: string, now = 
   ) {
     throw new TokenError('claims');
   }
-  const seconds = now / 1000;
-  if (exp <= seconds - CLOCK_TOLERANCE_S) throw new TokenError('expired');
-  if (nbf > seconds + CLOCK_TOLERANCE_S) throw new TokenError('not-yet-valid');
+  checkLifetime(exp, nbf, now);
   return { sub, sid, jti, exp };
 }
