@@ -26,6 +26,7 @@ export const auth = defineFeature({
         value: 'oauth2',
         description:
           "also accept an identity provider's access tokens (RS256/ES256), verified against its JWKS; issuer and audience pinned, scopes per route",
+        requires: ['jwt'],
       },
     ],
     defaults: ['jwt', 'api-key'],
