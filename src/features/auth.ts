@@ -28,6 +28,11 @@ export const auth = defineFeature({
           "also accept an identity provider's access tokens (RS256/ES256), verified against its JWKS; issuer and audience pinned, scopes per route",
         requires: ['jwt'],
       },
+      {
+        value: 'mfa',
+        description: 'TOTP second factor (RFC 6238): enrolment, drift window, replay protection, hashed recovery codes, sign-in challenge',
+        requires: ['jwt'],
+      },
     ],
     defaults: ['jwt', 'api-key'],
     required: true,
