@@ -59,15 +59,21 @@ export function sessionStore(db: Database, refreshTtlSeconds: number) {
         );
         if (!row) return { status: 'invalid' };
         const at = new Date(now).toISOString();
-        if (row.used_at !== null) {
+        if (row.used_at === null && (row.revoked_at !== null || row.expires_at <= at)) return { status: 'invalid' };
+        // Marking it used is the check that counts: of two concurrent refreshes, the second marks nothing.
+        const marked =
+          row.used_at === null &&
+          (await tx.execute('UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL', [
+            at,
+            digest(token),
+          ])) > 0;
+        if (!marked) {
           await tx.execute('UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [
             at,
             row.session_id,
           ]);
           return { status: 'reused', userId: row.user_id, sessionId: row.session_id };
         }
-        if (row.revoked_at !== null || row.expires_at <= at) return { status: 'invalid' };
-        await tx.execute('UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2', [at, digest(token)]);
         const refreshToken = await addRefreshToken(tx, row.session_id, now);
         return { status: 'rotated', userId: row.user_id, sessionId: row.session_id, refreshToken };
       });

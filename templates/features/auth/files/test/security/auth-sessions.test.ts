@@ -44,6 +44,15 @@ describe('sessions: refresh rotation, reuse detection, logout and password chang
     assert.equal((await items(other.headers.authorization)).statusCode, 200);
   });
 
+  it('two concurrent refreshes with one token: at most one succeeds, and the family is revoked', async () => {
+    const user = await signUp(app);
+    const results = await Promise.all([refresh(user.refreshToken), refresh(user.refreshToken)]);
+    const codes = results.map((r) => r.statusCode).sort();
+    assert.deepEqual(codes, [200, 401]);
+    const winner = results.find((r) => r.statusCode === 200)?.json();
+    assert.equal((await refresh(winner.refreshToken)).statusCode, 401, 'the race counts as reuse');
+  });
+
   it('unknown, malformed and expired refresh tokens are refused', async () => {
     for (const token of [`rt_${'A'.repeat(43)}`, 'not-a-token', 'x'])
       assert.equal((await refresh(token)).statusCode, 401, token);
