@@ -14,9 +14,3 @@ export function routePermission(request: FastifyRequest): string | undefined {
   if (!resource) return undefined;
   return `${resource}:${request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write'}`;
 }
-
-/** `items:read` is granted by `items:read` and by the wildcard `*:read`. */
-export function grants(granted: readonly string[], permission: string): boolean {
-  const action = permission.slice(permission.indexOf(':') + 1);
-  return granted.includes(permission) || granted.includes(`*:${action}`);
-}

@@ -13,3 +13,9 @@ export const PERMISSIONS: Readonly<Record<Role, readonly string[]>> = {
 };
 
 export const isRole = (value: unknown): value is Role => ROLES.includes(value as Role);
+
+/** `items:read` is granted by `items:read` and by the wildcard `*:read`. */
+export function grants(granted: readonly string[], permission: string): boolean {
+  const action = permission.slice(permission.indexOf(':') + 1);
+  return granted.includes(permission) || granted.includes(`*:${action}`);
+}
