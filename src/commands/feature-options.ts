@@ -18,12 +18,13 @@ export function validateOptions(
   for (const feature of features) {
     const option = feature.option;
     if (!option) continue;
-    const values = given[feature.id] ?? [...option.defaults];
+    const values = [...(given[feature.id] ?? option.defaults)];
     const valid = option.choices.map((c) => c.value);
     const unknown = values.filter((v) => !valid.includes(v));
     if (unknown.length > 0) {
       throw new UserError(`Unknown --${option.flag} choice "${unknown[0]}".`, `Valid choices: ${valid.join(', ')}.`);
     }
+    for (const choice of option.choices) if (values.includes(choice.value)) values.push(...(choice.requires ?? []));
     if (option.required && values.length === 0) throw new UserError(`--${option.flag} needs at least one of: ${valid.join(', ')}.`);
     result[feature.id] = valid.filter((v) => values.includes(v));
   }

@@ -118,9 +118,9 @@ function mergeFeatureFiles(
 ): void {
   const pkg = tree.read('package.json');
   if (pkg !== null) tree.write('package.json', mergePackageJson(pkg, feature));
-  if (feature.env.length > 0) {
-    tree.write('.env.example', mergeEnvExample(tree.read('.env.example') ?? '', feature.title, feature.env, rank));
-  }
+  const chosen = Object.keys((context.options as Record<string, Record<string, boolean>>)[feature.id] ?? {});
+  const env = feature.env.filter((v) => v.choice === undefined || chosen.includes(v.choice));
+  if (env.length > 0) tree.write('.env.example', mergeEnvExample(tree.read('.env.example') ?? '', feature.title, env, rank));
   const section = readSection(path.join(templates, 'features', feature.id, 'readme.md'), context);
   const readme = tree.read('README.md');
   if (section && readme !== null) tree.write('README.md', mergeReadmeSection(readme, section, rank));
@@ -145,8 +145,9 @@ async function applyPatches(input: ComposeInput, order: OrderKeys): Promise<void
   const planned: { patch: Patch; key: number[] }[] = [];
   for (const feature of input.features) {
     const index = input.registry.indexOf(feature);
+    const chosen = input.answers.options[feature.id] ?? [];
     feature.patches.forEach((patch, j) => {
-      planned.push({ patch, key: [index, j] });
+      if (patch.choice === undefined || chosen.includes(patch.choice)) planned.push({ patch, key: [index, j] });
     });
   }
   if (planned.length === 0) return;

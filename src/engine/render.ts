@@ -12,16 +12,14 @@ export type TemplateContext = Record<string, unknown>;
 
 /**
  * Renders one template folder. Conventions (see docs/architecture.md):
- * - `*.hbs` is rendered with Handlebars and loses the suffix;
+ * - `*.hbs` is rendered with Handlebars and loses the suffix; a render that is empty (only white space)
+ *   is left out, which is how a file exists only for some sub-choices (`{{#if options.auth.api-key}}`);
  * - `*.raw` is copied verbatim and loses the suffix (for Handlebars files the project itself ships);
  * - a path segment starting with `_` starts with `.` instead (npm pack drops some dotfiles);
  * - everything else is copied verbatim.
- *
- * A `.hbs` template that renders to nothing but whitespace is left out: that is how a file exists only
- * with some other feature (`{{#if has.metrics}}...{{/if}}`).
  */
 export function renderFolder(folder: string, context: TemplateContext): RenderedFile[] {
-  return listFiles(folder).flatMap((relative) => {
+  return listFiles(folder).flatMap((relative): RenderedFile[] => {
     const source = path.join(folder, relative);
     const raw = readFileSync(source, 'utf8');
     const executable = (statSync(source).mode & 0o111) !== 0;

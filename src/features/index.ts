@@ -1,3 +1,4 @@
+import { auth } from './auth.ts';
 import { caching } from './caching.ts';
 import { ci } from './ci.ts';
 import { docker } from './docker.ts';
@@ -6,6 +7,7 @@ import { metrics } from './metrics.ts';
 import { nginx } from './nginx.ts';
 import { openapi } from './openapi.ts';
 import { rateLimit } from './rate-limit.ts';
+import { rbac } from './rbac.ts';
 import { resilience } from './resilience.ts';
 import type { FeatureDefinition } from './types.ts';
 import { versioning } from './versioning.ts';
@@ -15,6 +17,8 @@ import { versioning } from './versioning.ts';
  * adding its definition here and its folder under templates/features/<id>/.
  */
 export const features: readonly FeatureDefinition[] = [
+  auth,
+  rbac,
   rateLimit,
   metrics,
   caching,

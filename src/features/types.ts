@@ -8,13 +8,16 @@ export interface EnvVar {
   name: string;
   example: string;
   description: string;
+  /** Documented only when this sub-choice of the feature is selected. */
+  choice?: string;
 }
 
 /** A sub-choice of a feature, asked interactively and given in CI as `--<flag> a,b`. */
 export interface FeatureOption {
   flag: string;
   message: string;
-  choices: readonly { value: string; description: string }[];
+  /** `requires`: other choices this one needs; they are selected with it (as feature requirements are). */
+  choices: readonly { value: string; description: string; requires?: readonly string[] }[];
   defaults: readonly string[];
   /** At least one choice must stay selected. */
   required: boolean;

@@ -27,5 +27,12 @@ export interface Patch {
   /** Kind and identity of what it inserts, for ordering (e.g. `plugin`, `./plugins/metrics.ts`). */
   readonly kind: string;
   readonly identity: string;
+  /** Applied only when this sub-choice of the feature is selected (see `forChoice`). */
+  readonly choice?: string;
   apply(context: PatchContext): void;
+}
+
+/** The patch, applied only when `choice` (a sub-choice of its feature) is selected. */
+export function forChoice(choice: string, patch: Patch): Patch {
+  return { ...patch, choice, apply: (context) => patch.apply(context) };
 }

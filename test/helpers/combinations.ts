@@ -4,6 +4,8 @@ import type { FeatureDefinition } from '../../src/features/types.ts';
 export interface Combination {
   name: string;
   features: string[];
+  /** Sub-choices by feature id, when not the defaults (given as `--<flag> a,b`). */
+  options?: Record<string, string[]>;
 }
 
 /**
@@ -29,7 +31,42 @@ export function matrixCombinations(registry: readonly FeatureDefinition[]): Comb
     result.map((c) => c.features),
   ))
     push(`pairwise-${features.join('+') || 'none'}`, features);
+  result.push(...choiceVariants(registry));
   return result;
+}
+
+/**
+ * Sub-choices other than the defaults: for each feature with an option, each choice alone (with the
+ * choices it requires) on the feature alone, and every choice at once on everything.
+ */
+function choiceVariants(registry: readonly FeatureDefinition[]): Combination[] {
+  const variants: Combination[] = [];
+  for (const feature of registry) {
+    const option = feature.option;
+    if (!option) continue;
+    const withRequired = (values: string[]) =>
+      option.choices
+        .map((c) => c.value)
+        .filter((v) => values.includes(v) || option.choices.some((c) => values.includes(c.value) && c.requires?.includes(v)));
+    const defaults = withRequired([...option.defaults]).join(',');
+    const alone = new Set([defaults]);
+    for (const choice of option.choices) {
+      const values = withRequired([choice.value]);
+      if (alone.has(values.join(','))) continue;
+      alone.add(values.join(','));
+      variants.push({
+        name: `${feature.id}-${choice.value}`,
+        features: resolveFeatures([feature.id], registry).map((f) => f.id),
+        options: { [feature.id]: values },
+      });
+    }
+    variants.push({
+      name: `full-${feature.id}-all`,
+      features: allCompatible(registry),
+      options: { [feature.id]: option.choices.map((c) => c.value) },
+    });
+  }
+  return variants;
 }
 
 function allCompatible(registry: readonly FeatureDefinition[]): string[] {

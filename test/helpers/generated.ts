@@ -17,10 +17,14 @@ export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgre
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Generates a project (no install, no git) and returns its directory. */
-export async function generate(ids: readonly string[], name = 'api'): Promise<string> {
+export async function generate(ids: readonly string[], name = 'api', options: Record<string, string[]> = {}): Promise<string> {
   const dir = path.join(tempDir('matrix-'), name);
   const args = [dir, '--yes', '--no-install', '--no-git', '--preset', 'minimal'];
   if (ids.length > 0) args.push('--features', ids.join(','));
+  for (const [id, values] of Object.entries(options)) {
+    const flag = features.find((f) => f.id === id)?.option?.flag ?? id;
+    args.push(`--${flag}`, values.join(','));
+  }
   const result = await cli(args);
   if (result.exitCode !== 0) throw new Error(`generation failed (${ids.join(',') || 'base'}): ${result.stderr}`);
   return dir;

@@ -44,7 +44,8 @@ describe('matrix: every combination type-checks, lints and passes its own tests 
   // MATRIX_FILTER=<regex> runs the matching combinations only (while working on one feature).
   const filter = process.env.MATRIX_FILTER ? new RegExp(process.env.MATRIX_FILTER) : undefined;
   for (const combination of matrixCombinations(features).filter((c) => !filter || filter.test(c.name))) {
-    const label = `${combination.name} [${combination.features.join(',') || 'base'}]`;
+    const choices = Object.entries(combination.options ?? {}).map(([id, values]) => ` --${id} ${values.join(',')}`);
+    const label = `${combination.name} [${combination.features.join(',') || 'base'}${choices.join('')}]`;
     it(label, async () => {
       const cells: Partial<Record<Step, string>> = {};
       table.set(label, cells);
@@ -52,7 +53,7 @@ describe('matrix: every combination type-checks, lints and passes its own tests 
         cells[step] = `${ok ? 'ok' : 'FAIL'} ${(ms / 1000).toFixed(1)}s`;
       };
       let started = Date.now();
-      const project = await generate(combination.features);
+      const project = await generate(combination.features, 'api', combination.options);
       await linkDependencies(project);
       mark('generate', true, Date.now() - started);
 

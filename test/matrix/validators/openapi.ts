@@ -79,7 +79,7 @@ interface Page {
   on(event: 'console', listener: (message: { type(): string; text(): string }) => void): void;
   on(event: 'pageerror', listener: (error: Error) => void): void;
   goto(url: string): Promise<{ status(): number } | null>;
-  locator(selector: string): { count(): Promise<number> };
+  locator(selector: string): { count(): Promise<number>; nth(index: number): { waitFor(options: { timeout: number }): Promise<void> } };
   screenshot(options: { path: string; fullPage: boolean }): Promise<unknown>;
 }
 interface Playwright {
@@ -106,15 +106,14 @@ async function renderDocs(project: string, playwrightDir: string): Promise<void>
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     const response = await page.goto(`${server.url}/docs`);
     if (response?.status() !== 200) throw new Error(`/docs answered ${response?.status()}`);
-    // Poll through Playwright's own locator: a string predicate (waitForFunction) is evaluated in the
-    // page, which the docs' strict CSP rightly refuses as 'unsafe-eval', a violation of our own making.
-    const operationBlocks = page.locator('.opblock');
-    const deadline = Date.now() + 30_000;
-    let rendered = await operationBlocks.count();
-    while (rendered < operations && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      rendered = await operationBlocks.count();
-    }
+    // A locator waits in Playwright's own world; a string predicate (waitForFunction) would be evaluated
+    // in the page, which its CSP forbids: the violation would be reported as the page's own error.
+    await page
+      .locator('.opblock')
+      .nth(operations - 1)
+      .waitFor({ timeout: 30_000 })
+      .catch(() => undefined);
+    const rendered = await page.locator('.opblock').count();
     const shots = path.join(repoRoot, '.test-output');
     mkdirSync(shots, { recursive: true });
     await page.screenshot({ path: path.join(shots, `docs-${combination}.png`), fullPage: true });

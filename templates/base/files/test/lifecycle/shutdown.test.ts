@@ -3,7 +3,7 @@ import net from 'node:net';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { testDatabase } from '../helpers/database.ts';
-import { startServer } from '../helpers/server.ts';
+import { credentialsFor, startServer } from '../helpers/server.ts';
 
 describe('graceful shutdown', () => {
   it('SIGTERM: the in-flight request completes, new connections are refused, exit 0', async () => {
@@ -11,6 +11,9 @@ describe('graceful shutdown', () => {
     const server = await startServer({ DATABASE_URL: database.url });
     const { port } = new URL(server.url);
     const body = JSON.stringify({ name: 'in flight during shutdown' });
+    const credentials = Object.entries(await credentialsFor(server.url))
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
 
     // A request whose body is still arriving is genuinely in flight: no test-only route needed.
     const socket = net.connect({ host: '127.0.0.1', port: Number(port) });
@@ -20,7 +23,7 @@ describe('graceful shutdown', () => {
       response += chunk;
     });
     socket.write(
-      `POST /v1/items HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+      `POST /v1/items HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n${credentials}\r\n`,
     );
     socket.write(body.slice(0, 10));
     await sleep(100);
