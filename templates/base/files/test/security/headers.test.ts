@@ -10,7 +10,8 @@ function assertHardened(response: LightMyRequestResponse, label: string): void {
   assert.equal(h['x-frame-options'], 'DENY', label);
   assert.equal(h['referrer-policy'], 'no-referrer', label);
   assert.match(String(h['strict-transport-security']), /^max-age=31536000; includeSubDomains/, label);
-  assert.equal(h['cache-control'], 'no-store', label);
+  // `no-store`, or `private, no-store` for a signed-in client (caching says so): never stored.
+  assert.match(String(h['cache-control']), /^(private, )?no-store$/, label);
   assert.match(String(h['x-request-id']), /^[A-Za-z0-9-]{1,64}$/, label);
   assert.equal(h['x-powered-by'], undefined, label);
   assert.equal(h.server, undefined, label);

@@ -15,9 +15,11 @@ after(() => Promise.all(apps.map((app) => app.close())));
 async function limitedApp(env: Record<string, string>, logStream?: LogCapture): Promise<FastifyInstance> {
   const app = await buildTestApp(env, logStream ? { logStream } : {});
   apps.push(app);
+  // The owner a signed-in client would have (x-test-owner), or none: an anonymous client, keyed by its
+  // address, whatever test identity an authentication feature's test helper signs requests with.
   app.addHook('onRequest', async (request) => {
     const owner = request.headers['x-test-owner'];
-    if (typeof owner === 'string') request.dataScope = { owner_id: owner };
+    request.dataScope = typeof owner === 'string' ? { owner_id: owner } : {};
   });
   app.get('/test-only/ping', async () => ({ ok: true }));
   app.post('/test-only/login', { config: { public: true, sensitive: true } }, async () => ({ ok: true }));
