@@ -442,15 +442,29 @@ async function runImageCommands(project: string, runtime: Stage, compose: Json):
 }
 
 /**
- * Values for the variables that the project's configuration requires in production (a feature's signing
- * key, say): what an operator puts in secrets/api.env. Random, of the required length.
+ * Values for the variables that the project's configuration requires in production: what an operator
+ * puts in secrets/api.env. Keys come from the project's own generators (`npm run auth:keygen` prints
+ * `NAME=value` lines); the rest is random, of the required length (an https URL where one is required).
  */
 async function productionSecrets(project: string): Promise<Record<string, string>> {
   const script =
-    "const { ConfigSchema } = await import('./src/config.ts'); const out = {}; for (const [k, v] of Object.entries(ConfigSchema.properties)) if (v.productionMinLength) out[k] = v.productionMinLength; console.log(JSON.stringify(out));";
+    "const { ConfigSchema } = await import('./src/config.ts'); const out = {}; for (const [k, v] of Object.entries(ConfigSchema.properties)) if (v.productionMinLength) out[k] = { length: v.productionMinLength, url: String(v.pattern ?? '').includes('https:') }; console.log(JSON.stringify(out));";
   const { stdout } = await execa('node', ['--input-type=module', '-e', script], { cwd: project, env: toolEnv, stdin: 'ignore' });
-  const lengths = JSON.parse(stdout) as Record<string, number>;
-  return Object.fromEntries(Object.entries(lengths).map(([k, n]) => [k, randomBytes(n).toString('base64url').slice(0, Math.max(n, 32))]));
+  const required = JSON.parse(stdout) as Record<string, { length: number; url: boolean }>;
+  const values = Object.fromEntries(
+    Object.entries(required).map(([name, { length, url }]) => {
+      const random = randomBytes(length).toString('base64url').slice(0, Math.max(length, 32));
+      return [name, url ? `https://${random.toLowerCase().replace(/[^a-z0-9]/g, 'x')}.example/` : random];
+    }),
+  );
+  const scripts = (JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  for (const [name, command] of Object.entries(scripts).filter(([name]) => name.endsWith(':keygen'))) {
+    const generated = await execa(command, { cwd: project, env: toolEnv, shell: true, stdin: 'ignore' });
+    for (const [, key, value] of generated.stdout.matchAll(/^([A-Z][A-Z0-9_]*)=(.+)$/gm)) {
+      if (key && value && key in values) values[key] = value;
+    }
+  }
+  return values;
 }
 
 /** The uid of the API: the process itself, or the child of the init that runs it. */
