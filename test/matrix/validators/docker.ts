@@ -458,7 +458,8 @@ async function productionSecrets(project: string): Promise<Record<string, string
     }),
   );
   const scripts = (JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  for (const [name, command] of Object.entries(scripts).filter(([name]) => name.endsWith(':keygen'))) {
+  const keygens = Object.entries(scripts).filter(([name]) => name.endsWith(':keygen'));
+  for (const [, command] of keygens) {
     const generated = await execa(command, { cwd: project, env: toolEnv, shell: true, stdin: 'ignore' });
     for (const [, key, value] of generated.stdout.matchAll(/^([A-Z][A-Z0-9_]*)=(.+)$/gm)) {
       if (key && value && key in values) values[key] = value;
