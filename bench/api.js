@@ -109,13 +109,13 @@ async function start(kind, project, port) {
   return { ...server, url, headers };
 }
 
-/** Migrates (the release step), then starts `dist/server.js` with production settings. */
+/** Migrates (the release step), then starts the production build (`npm start`'s command) with production settings. */
 function startProduction(project, sqlitePath, port, core) {
   const env = productionEnv(project, sqlitePath, port);
   run(process.execPath, ['dist/db/migrate-cli.js'], { cwd: project.dir, env: { ...process.env, ...env } });
   return startServer({
     command: process.execPath,
-    args: ['dist/server.js'],
+    args: ['dist/bundle/server.js'],
     cwd: project.dir,
     env,
     url: `http://127.0.0.1:${port}/health/ready`,

@@ -1,43 +1,6 @@
-import { findAppFactory, registrations } from '../patch/app-factory.ts';
 import { addConfigProperty } from '../patch/config-property.ts';
-import { ensureImport } from '../patch/imports.ts';
-import { specifierFor, stripExtension } from '../patch/module-paths.ts';
-import { PatchError } from '../patch/patch-error.ts';
 import { registerPlugin } from '../patch/register-plugin.ts';
-import type { Patch } from '../patch/types.ts';
 import { defineFeature } from './define.ts';
-
-/**
- * Registers a route plugin under `prefix` last, right before `return app`: after every feature plugin,
- * so that their `onRoute` hooks see it (versioning marks /v1 operations deprecated, openapi documents
- * them) as they see the base's routes.
- */
-function registerRoutes(spec: { name: string; file: string; prefix: string }): Patch {
-  return {
-    description: `register the routes ${spec.name} (${spec.file}) under ${spec.prefix} in the app factory, after the others`,
-    role: 'app',
-    kind: 'routes',
-    identity: stripExtension(spec.file),
-    apply({ file, path }) {
-      const factory = findAppFactory(file);
-      if (!factory) {
-        throw new PatchError(
-          `Could not find the app factory in ${path}: looked for a function that assigns the result of calling the 'fastify' import to a variable (const app = Fastify(...)).`,
-        );
-      }
-      ensureImport(file, { from: specifierFor(file, path, spec.file), named: spec.name });
-      if (registrations(factory).some((r) => r.plugin === spec.name)) return;
-      const anchor = factory.body.getStatements().find((s) => s.getText().startsWith(`return ${factory.instance}`));
-      if (!anchor) {
-        throw new PatchError(`Could not find the end of ${factory.name}() in ${path}: looked for \`return ${factory.instance}\`.`);
-      }
-      factory.body.insertStatements(
-        anchor.getChildIndex(),
-        `await ${factory.instance}.register(${spec.name}, { prefix: '${spec.prefix}' });`,
-      );
-    },
-  };
-}
 
 /** Comma-separated origins and networks; each entry is parsed again (and must be valid) at start-up. */
 const ORIGINS = String.raw`^(https?://[^\\s,]+(, *https?://[^\\s,]+)*)?$`;
@@ -106,7 +69,12 @@ export const resilience = defineFeature({
   patches: [
     registerPlugin({ name: 'upstreams', file: 'src/plugins/upstreams.ts' }),
     registerPlugin({ name: 'idempotency', file: 'src/plugins/idempotency.ts' }),
-    registerRoutes({ name: 'exchangeRatesRoutes', file: 'src/routes/v1/exchange-rates.ts', prefix: '/v1/exchange-rates' }),
+    registerPlugin({
+      name: 'exchangeRatesRoutes',
+      file: 'src/routes/v1/exchange-rates.ts',
+      prefix: '/v1/exchange-rates',
+      placement: 'last',
+    }),
     addConfigProperty('UPSTREAM_URL', "Type.String({ default: '', maxLength: 2048, pattern: '^(https?://.+)?$' })"),
     addConfigProperty('OUTBOUND_ALLOWED_ORIGINS', `Type.String({ default: '', pattern: '${ORIGINS}' })`),
     addConfigProperty('OUTBOUND_ALLOWED_NETWORKS', `Type.String({ default: '', pattern: '${NETWORKS}' })`),

@@ -1,4 +1,5 @@
-import { findAppFactory, importSource, registrations } from './app-factory.ts';
+import type { Statement } from 'ts-morph';
+import { type AppFactory, findAppFactory, importSource, type Registration, registrations } from './app-factory.ts';
 import { ensureImport } from './imports.ts';
 import { resolveSpecifier, specifierFor, stripExtension } from './module-paths.ts';
 import { insertionIndex } from './ordered-insert.ts';
@@ -10,17 +11,37 @@ export interface PluginSpec {
   name: string;
   /** The plugin's file in the project, e.g. `src/plugins/rate-limit.ts`. */
   file: string;
+  /**
+   * Where the registration goes:
+   * - `features` (default): after the base's own plugins and before the routes, so its hooks apply to
+   *   every route; among feature plugins in registry order;
+   * - `first`: before every feature plugin and route, for a plugin that must see every route as it is
+   *   added (@fastify/swagger's onRoute hook). Feature plugins add routes too, and registry order would
+   *   put it after most of them;
+   * - `last`: right before `return app`, after every plugin, so that their onRoute hooks see these
+   *   routes as they see the base's.
+   */
+  placement?: 'features' | 'first' | 'last';
+  /** Registers it under this URL prefix (`{ prefix }`). */
+  prefix?: string;
 }
 
-/**
- * Registers a plugin in the app factory: after the base's own plugins and before the routes, so its
- * hooks apply to every route; among feature plugins in registry order.
- */
+const KINDS = { features: 'plugin', first: 'plugin-before-features', last: 'routes' } as const;
+
+const DESCRIPTIONS = {
+  features: 'in the app factory',
+  first: 'in the app factory, before every feature plugin and route',
+  last: 'in the app factory, after the others',
+} as const;
+
+/** Registers a plugin in the app factory (see PluginSpec.placement for where). Re-running it changes nothing. */
 export function registerPlugin(spec: PluginSpec): Patch {
+  const placement = spec.placement ?? 'features';
+  const under = spec.prefix ? ` under ${spec.prefix}` : '';
   return {
-    description: `register ${spec.name} (${spec.file}) in the app factory`,
+    description: `register ${spec.name} (${spec.file})${under} ${DESCRIPTIONS[placement]}`,
     role: 'app',
-    kind: 'plugin',
+    kind: KINDS[placement],
     identity: stripExtension(spec.file),
     apply(context: PatchContext) {
       const { file, path } = context;
@@ -33,28 +54,57 @@ export function registerPlugin(spec: PluginSpec): Patch {
       ensureImport(file, { from: specifierFor(file, path, spec.file), named: spec.name });
       const existing = registrations(factory);
       if (existing.some((r) => r.plugin === spec.name)) return;
-
       const modules = existing.map((r) => {
         const specifier = r.plugin ? importSource(file, r.plugin) : undefined;
         return specifier ? resolveSpecifier(path, specifier) : undefined;
       });
-      const statements = factory.body.getStatements();
-      let anchor = modules.findIndex((m) => m?.includes('/routes/'));
-      let anchorStatement = anchor >= 0 ? existing[anchor]?.statement : undefined;
-      if (!anchorStatement) {
-        anchor = existing.length;
-        anchorStatement = statements.find((s) => s.getText().startsWith(`return ${factory.instance}`));
-      }
-      if (!anchorStatement) {
+      const before =
+        placement === 'first'
+          ? firstFeatureOrRoute(factory, existing, modules, context)
+          : placement === 'last'
+            ? returnStatement(factory)
+            : amongFeatures(factory, existing, modules, context);
+      if (!before) {
         throw new PatchError(
-          `Could not find where routes are registered in ${factory.name}() in ${path}: looked for \`await ${factory.instance}.register(<plugin imported from a routes/ folder>)\` or \`return ${factory.instance}\`.`,
+          `Could not find where plugins are registered in ${factory.name}() in ${path}: looked for \`await ${factory.instance}.register(<plugin imported from a routes/ folder>)\` or \`return ${factory.instance}\`.`,
         );
       }
-      const keys = modules.slice(0, anchor).map((m) => (m ? context.order.of('plugin', m) : undefined));
-      const position = insertionIndex(keys, context.key, anchor);
-      const before = position < anchor ? existing[position]?.statement : anchorStatement;
-      const index = before ? before.getChildIndex() : statements.length;
-      factory.body.insertStatements(index, `await ${factory.instance}.register(${spec.name});`);
+      const options = spec.prefix ? `, { prefix: '${spec.prefix}' }` : '';
+      factory.body.insertStatements(before.getChildIndex(), `await ${factory.instance}.register(${spec.name}${options});`);
     },
   };
+}
+
+function returnStatement(factory: AppFactory): Statement | undefined {
+  return factory.body.getStatements().find((s) => s.getText().startsWith(`return ${factory.instance}`));
+}
+
+/** Before the first route registration (or the return), among feature plugins by registry order. */
+function amongFeatures(
+  factory: AppFactory,
+  existing: readonly Registration[],
+  modules: readonly (string | undefined)[],
+  context: PatchContext,
+): Statement | undefined {
+  let anchor = modules.findIndex((m) => m?.includes('/routes/'));
+  let anchorStatement: Statement | undefined = anchor >= 0 ? existing[anchor]?.statement : undefined;
+  if (!anchorStatement) {
+    anchor = existing.length;
+    anchorStatement = returnStatement(factory);
+  }
+  if (!anchorStatement) return undefined;
+  const keys = modules.slice(0, anchor).map((m) => (m ? context.order.of('plugin', m) : undefined));
+  const position = insertionIndex(keys, context.key, anchor);
+  return position < anchor ? existing[position]?.statement : anchorStatement;
+}
+
+/** Before the first registration of a route plugin or of a feature's plugin (or the return). */
+function firstFeatureOrRoute(
+  factory: AppFactory,
+  existing: readonly Registration[],
+  modules: readonly (string | undefined)[],
+  context: PatchContext,
+): Statement | undefined {
+  const index = modules.findIndex((m) => m !== undefined && (m.includes('/routes/') || context.order.of('plugin', m) !== undefined));
+  return index >= 0 ? existing[index]?.statement : returnStatement(factory);
 }

@@ -46,6 +46,6 @@ describe('the packed tarball', () => {
     await linkDependencies(target);
     const build = await runScript(target, 'build');
     assert.ok(build.ok, build.output);
-    assert.ok(existsSync(path.join(target, 'dist/server.js')));
+    assert.ok(existsSync(path.join(target, 'dist/bundle/server.js')), 'the production bundle');
   });
 });

@@ -15,15 +15,33 @@ import {
   testCounts,
   undeclaredImports,
 } from '../helpers/generated.ts';
+import { startProductionBuild } from '../helpers/production.ts';
 import { ensurePostgres, ensureRedis } from '../helpers/services.ts';
 import { validators } from './validators/index.ts';
 
-const STEPS = ['generate', 'imports', 'typecheck', 'lint', 'test (embedded)', 'test (services)', 'validators'] as const;
+const STEPS = ['generate', 'imports', 'typecheck', 'lint', 'test (embedded)', 'test (services)', 'production', 'validators'] as const;
 type Step = (typeof STEPS)[number];
 const table = new Map<string, Partial<Record<Step, string>>>();
 
 function tail(output: string): string {
   return output.split('\n').slice(-40).join('\n');
+}
+
+/** The production build (what `npm start` and the image run) starts, is ready, serves, and stops cleanly. */
+async function productionProblems(project: string, features: readonly string[]): Promise<string[]> {
+  const server = await startProductionBuild(project);
+  const problems: string[] = [];
+  try {
+    const ready = await fetch(`${server.url}/health/ready`);
+    if (ready.status !== 200) problems.push(`/health/ready answered ${ready.status}`);
+    const expected = features.includes('auth') ? 401 : 200;
+    const items = await fetch(`${server.url}/v1/items`);
+    if (items.status !== expected) problems.push(`GET /v1/items answered ${items.status}, not ${expected}`);
+  } finally {
+    const code = await server.stop();
+    if (code !== 0) problems.push(`SIGTERM: exit code ${code}, not 0`);
+  }
+  return problems.length > 0 ? [...problems, tail(server.output())] : [];
 }
 
 describe('matrix: every combination type-checks, lints and passes its own tests on the embedded defaults and on PostgreSQL + Redis', () => {
@@ -74,6 +92,11 @@ describe('matrix: every combination type-checks, lints and passes its own tests 
         assert.ok(result.ok, `${step} failed in ${project}:\n${tail(result.output)}`);
         assert.ok(ranTests, `${step} ran no test in ${project}:\n${tail(result.output)}`);
       }
+
+      started = Date.now();
+      const production = await productionProblems(project, combination.features);
+      mark('production', production.length === 0, Date.now() - started);
+      assert.deepEqual(production, [], `the production build in ${project}`);
 
       started = Date.now();
       for (const id of combination.features) await validators[id]?.(project);

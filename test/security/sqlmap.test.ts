@@ -1,56 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { tempDir } from '../helpers/cli.ts';
-import { generate, linkDependencies, toolEnv } from '../helpers/generated.ts';
-
-interface Server {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** Starts a generated project's server on an ephemeral loopback port. */
-async function startProject(project: string): Promise<Server> {
-  const child = spawn(process.execPath, ['src/server.ts'], {
-    cwd: project,
-    env: {
-      ...process.env,
-      ...toolEnv,
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      SQLITE_PATH: path.join(project, 'data/sqlmap.db'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    output += chunk;
-  });
-  for (let i = 0; i < 200; i++) {
-    const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-    if (match?.[1]) {
-      return {
-        url: match[1],
-        stop: () =>
-          new Promise((resolve) => {
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-          }),
-      };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server did not start:\n${output}`);
-}
+import { generate, linkDependencies } from '../helpers/generated.ts';
+import { type GeneratedServer, startGeneratedServer } from '../helpers/server.ts';
 
 /** Runs sqlmap (bounded) and returns the rows of its results file: one per injectable parameter. */
 async function sqlmap(target: string, extra: string[] = []): Promise<string[]> {
@@ -107,12 +62,14 @@ describe('sqlmap finds a real injection (so that its silence below means somethi
 });
 
 describe('sqlmap against a started base project', () => {
-  let server: Server;
+  let server: GeneratedServer;
   let itemId: string;
   before(async () => {
     const project = await generate([], 'sqlmap-target');
     await linkDependencies(project);
-    server = await startProject(project);
+    server = await startGeneratedServer(project, {
+      env: { NODE_ENV: 'development', LOG_LEVEL: 'info', SQLITE_PATH: path.join(project, 'data/sqlmap.db') },
+    });
     for (const name of ['alpha', 'beta', 'gamma']) {
       const response = await fetch(`${server.url}/v1/items`, {
         method: 'POST',
@@ -122,7 +79,9 @@ describe('sqlmap against a started base project', () => {
       itemId = ((await response.json()) as { id: string }).id;
     }
   });
-  after(() => server.stop());
+  after(async () => {
+    await server.stop();
+  });
 
   it('finds nothing injectable in the list filters', async () => {
     assert.deepEqual(await sqlmap(`${server.url}/v1/items?name=al&status=active&sort=name&limit=5`), []);

@@ -88,6 +88,15 @@ describe('registerPlugin', () => {
     );
   });
 
+  it('`first` goes before every feature plugin and route; `last` (with a prefix) right before `return app`', () => {
+    const docs = registerPlugin({ name: 'openapi', file: 'src/plugins/openapi.ts', placement: 'first' });
+    const rates = registerPlugin({ name: 'rates', file: 'src/routes/v1/rates.ts', prefix: '/v1/rates', placement: 'last' });
+    const out = run(APP, 'src/app.ts', [metrics, docs, rates]);
+    assert.match(out, /register\(errors\);\n {2}await app\.register\(openapi\);\n {2}await app\.register\(metrics\);/);
+    assert.match(out, /prefix: '\/v1\/items' \}\);\n {2}await app\.register\(rates, \{ prefix: '\/v1\/rates' \}\);\n {2}return app;/);
+    assert.equal(run(out, 'src/app.ts', [metrics, docs, rates]), out, 'idempotent');
+  });
+
   it('falls back to `return app` when routes are registered elsewhere', () => {
     const app = "import fastify from 'fastify';\nexport function build() {\n  const server = fastify();\n  return server;\n}\n";
     assert.match(run(app, 'src/app.ts', [metrics]), /await server\.register\(metrics\);\n {2}return server;/);

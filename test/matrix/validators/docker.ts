@@ -22,6 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { POSTGRES_URL, REDIS_URL, toolEnv } from '../../helpers/generated.ts';
 import { killGroup } from '../../helpers/processes.ts';
+import { productionSecrets } from '../../helpers/production.ts';
 import { npmTool } from '../../helpers/tools.ts';
 
 /**
@@ -36,7 +37,7 @@ import { npmTool } from '../../helpers/tools.ts';
  * - the image's commands run here, as the image runs them: the runtime stage's files laid out as its
  *   COPY lines say (owned by root, read-only to the app), its ENV, its USER (uid 1000, when this
  *   harness runs as root), the RUN steps that run as that user (the compile cache warm-up), the compose
- *   `migrate` command, then ENTRYPOINT + CMD (tini, node dist/server.js) on PostgreSQL and Redis:
+ *   `migrate` command, then ENTRYPOINT + CMD (tini, node dist/bundle/server.js) on PostgreSQL and Redis:
  *   /health/ready answers 200, the HEALTHCHECK command exits 0, the API process is not root, and
  *   SIGTERM stops it with exit 0 within the compose stop_grace_period.
  */
@@ -194,7 +195,10 @@ function dockerfileRules(project: string, stages: Stage[]): string[] {
   expect(/^[1-9]\d*(:\d+)?$/.test(user), `the runtime stage runs as a non-root numeric USER (found "${user || 'none: root'}")`);
   const entrypoint = execForm(last('ENTRYPOINT')?.args);
   expect(entrypoint && /\/(tini|dumb-init)$/.test(entrypoint[0] ?? ''), 'ENTRYPOINT is an init (tini) in exec form');
-  expect(JSON.stringify(execForm(last('CMD')?.args)) === '["node","dist/server.js"]', 'CMD is exec-form ["node", "dist/server.js"]');
+  expect(
+    JSON.stringify(execForm(last('CMD')?.args)) === '["node","dist/bundle/server.js"]',
+    'CMD is exec-form ["node", "dist/bundle/server.js"]',
+  );
   const healthcheck = last('HEALTHCHECK')?.args ?? '';
   const probe = execForm(healthcheck.replace(/^CMD\s+/, ''));
   expect(probe && !/curl|wget/.test(healthcheck), 'a HEALTHCHECK in exec form that needs no curl or wget');
@@ -439,33 +443,6 @@ async function runImageCommands(project: string, runtime: Stage, compose: Json):
     rmSync(scratch, { recursive: true, force: true });
     await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   }
-}
-
-/**
- * Values for the variables that the project's configuration requires in production: what an operator
- * puts in secrets/api.env. Keys come from the project's own generators (`npm run auth:keygen` prints
- * `NAME=value` lines); the rest is random, of the required length (an https URL where one is required).
- */
-async function productionSecrets(project: string): Promise<Record<string, string>> {
-  const script =
-    "const { ConfigSchema } = await import('./src/config.ts'); const out = {}; for (const [k, v] of Object.entries(ConfigSchema.properties)) if (v.productionMinLength) out[k] = { length: v.productionMinLength, url: String(v.pattern ?? '').includes('https:') }; console.log(JSON.stringify(out));";
-  const { stdout } = await execa('node', ['--input-type=module', '-e', script], { cwd: project, env: toolEnv, stdin: 'ignore' });
-  const required = JSON.parse(stdout) as Record<string, { length: number; url: boolean }>;
-  const values = Object.fromEntries(
-    Object.entries(required).map(([name, { length, url }]) => {
-      const random = randomBytes(length).toString('base64url').slice(0, Math.max(length, 32));
-      return [name, url ? `https://${random.toLowerCase().replace(/[^a-z0-9]/g, 'x')}.example/` : random];
-    }),
-  );
-  const scripts = (JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  const keygens = Object.entries(scripts).filter(([name]) => name.endsWith(':keygen'));
-  for (const [, command] of keygens) {
-    const generated = await execa(command, { cwd: project, env: toolEnv, shell: true, stdin: 'ignore' });
-    for (const [, key, value] of generated.stdout.matchAll(/^([A-Z][A-Z0-9_]*)=(.+)$/gm)) {
-      if (key && value && key in values) values[key] = value;
-    }
-  }
-  return values;
 }
 
 /** The uid of the API: the process itself, or the child of the init that runs it. */

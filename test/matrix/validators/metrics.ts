@@ -1,9 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { execa } from 'execa';
-import { toolEnv } from '../../helpers/generated.ts';
+import { startGeneratedServer } from '../../helpers/server.ts';
 import { npmTool } from '../../helpers/tools.ts';
 
 /**
@@ -119,7 +118,9 @@ function exportedNames(exposition: string): Set<string> {
 
 /** Starts the project, sends some traffic, checks that /metrics wants the token, and scrapes it. */
 async function scrape(project: string, problems: string[]): Promise<string> {
-  const server = await start(project);
+  const server = await startGeneratedServer(project, {
+    env: { NODE_ENV: 'development', SQLITE_PATH: ':memory:', DATABASE_URL: '', METRICS_TOKEN: TOKEN, METRICS_CLIENT_LIMIT: '10' },
+  });
   try {
     for (const url of ['/health/live', '/v1/items', '/no-such-route']) await fetch(`${server.url}${url}`);
     const refused = await fetch(`${server.url}/metrics`);
@@ -129,40 +130,6 @@ async function scrape(project: string, problems: string[]): Promise<string> {
     if (response.status !== 200) throw new Error(`/metrics with the token answered ${response.status}: ${text}`);
     return text;
   } finally {
-    server.child.kill('SIGTERM');
+    await server.stop();
   }
-}
-
-async function start(project: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['src/server.ts'], {
-    cwd: project,
-    env: {
-      ...process.env,
-      ...toolEnv,
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      SQLITE_PATH: ':memory:',
-      DATABASE_URL: '',
-      METRICS_TOKEN: TOKEN,
-      METRICS_CLIENT_LIMIT: '10',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-    if (match?.[1]) return { child, url: match[1] };
-    if (child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`the project's server did not start:\n${output}`);
 }

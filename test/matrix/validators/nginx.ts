@@ -10,6 +10,7 @@ import tls from 'node:tls';
 import { execa } from 'execa';
 import { toolEnv } from '../../helpers/generated.ts';
 import { killGroup } from '../../helpers/processes.ts';
+import { type GeneratedServer, startGeneratedServer } from '../../helpers/server.ts';
 
 /**
  * Validates ops/nginx/nginx.conf with Debian's nginx (1.22) and testssl.sh, offline:
@@ -74,11 +75,7 @@ diagnostics.subscribe('tracing:fastify.request.handler:start', ({ request }) => 
 });
 `;
 
-interface Instance {
-  child: ChildProcess;
-  port: number;
-  output(): string;
-}
+type Instance = GeneratedServer;
 interface Seen {
   probe: string;
   url: string;
@@ -347,36 +344,8 @@ function alpn(port: number, ca: Buffer): Promise<string | false | null> {
 
 /** An API instance from its sources, as in development, trusting NGINX's address (loopback here). */
 async function startApi(project: string, scratch: string): Promise<Instance> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', path.join(scratch, 'probe.mjs'), 'src/server.ts'], {
-    cwd: project,
-    env: {
-      ...toolEnv,
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      SQLITE_PATH: ':memory:',
-      TRUST_PROXY: '127.0.0.1',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (c) => {
-    output += c;
-  });
-  child.stderr?.on('data', (c) => {
-    output += c;
-  });
-  const deadline = Date.now() + 15_000;
-  while (!output.includes('Server listening')) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the API did not start:\n${output}`);
-    }
-    await sleep(50);
-  }
-  return { child, port, output: () => output };
+  const env = { NODE_ENV: 'test', PORT: String(await freePort()), SQLITE_PATH: ':memory:', TRUST_PROXY: '127.0.0.1', LOG_LEVEL: 'info' };
+  return startGeneratedServer(project, { env, nodeArgs: ['--import', path.join(scratch, 'probe.mjs')] });
 }
 
 function probes(instances: Instance[]): Seen[] {

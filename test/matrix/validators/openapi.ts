@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -6,6 +5,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { repoRoot } from '../../helpers/cli.ts';
 import { toolEnv } from '../../helpers/generated.ts';
+import { startGeneratedServer } from '../../helpers/server.ts';
 import { npmTool } from '../../helpers/tools.ts';
 
 /**
@@ -95,7 +95,7 @@ async function renderDocs(project: string, playwrightDir: string): Promise<void>
   const combination = manifest.features.join('+') || 'base';
   const { chromium } = createRequire(path.join(playwrightDir, 'package.json'))('playwright-core') as Playwright;
 
-  const server = await start(project);
+  const server = await startGeneratedServer(project, { env: { NODE_ENV: 'development', SQLITE_PATH: ':memory:', DATABASE_URL: '' } });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage();
@@ -121,31 +121,6 @@ async function renderDocs(project: string, playwrightDir: string): Promise<void>
     if (problems.length > 0) throw new Error(`/docs in Chromium (${combination}):\n  ${problems.join('\n  ')}`);
   } finally {
     await browser.close();
-    server.child.kill('SIGTERM');
+    await server.stop();
   }
-}
-
-/** Starts the project's server on an ephemeral loopback port (embedded in-memory database, docs on). */
-async function start(project: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['src/server.ts'], {
-    cwd: project,
-    env: { ...process.env, ...toolEnv, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', SQLITE_PATH: ':memory:', DATABASE_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-    if (match?.[1]) return { child, url: match[1] };
-    if (child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`the project's server did not start:\n${output}`);
 }

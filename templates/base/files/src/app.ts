@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { requestIdFrom } from './lib/request-id.ts';
 import { RequestLog } from './lib/request-log.ts';
+import { serializerCompiler } from './lib/serialization.ts';
 import { validatorCompiler } from './lib/validation.ts';
 import { corsAllowlist } from './plugins/cors.ts';
 import { database } from './plugins/database.ts';
@@ -61,7 +62,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     http: { headersTimeout: config.HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
     return503OnClosing: false,
     frameworkErrors: frameworkError,
-  }).setValidatorCompiler(validatorCompiler);
+  })
+    .setValidatorCompiler(validatorCompiler)
+    .setSerializerCompiler(serializerCompiler);
 
   app.decorate('config', config);
   app.decorate('readinessChecks', []);

@@ -9,7 +9,14 @@ const target = path.resolve(process.argv[2] ?? 'dist/openapi.json');
 // The environment's settings (features document what they configure, such as a deprecated version),
 // on a throw-away in-memory database: the document never depends on data.
 const app = await buildApp(
-  loadConfig({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: '', SQLITE_PATH: ':memory:' }),
+  loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    DOCS_ENABLED: 'true',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: '',
+    SQLITE_PATH: ':memory:',
+  }),
 );
 await app.ready();
 mkdirSync(path.dirname(target), { recursive: true });

@@ -123,3 +123,32 @@ export function verifyAccessToken(settings: TokenSettings, token: string, now = 
   checkLifetime(exp, nbf, now);
   return { sub, sid, jti, exp };
 }
+
+/**
+ * Access tokens that passed every check of verifyAccessToken, by their exact text, until they expire:
+ * the Ed25519 check costs more than the rest of a request. A cached token is still checked for expiry on
+ * each use, and revocation is not cached at all (the caller checks the session every request). Bounded:
+ * when full, the oldest entry makes room, and only validly signed tokens ever enter.
+ */
+export function verifiedTokenCache(settings: TokenSettings, maxEntries = 10_000) {
+  const verified = new Map<string, AccessClaims>();
+  return {
+    has: (token: string) => verified.has(token),
+    verify(token: string, now = Date.now()): AccessClaims {
+      const cached = verified.get(token);
+      if (cached) {
+        try {
+          checkLifetime(cached.exp, undefined, now);
+        } catch (error) {
+          verified.delete(token);
+          throw error;
+        }
+        return cached;
+      }
+      const claims = verifyAccessToken(settings, token, now);
+      if (verified.size >= maxEntries) verified.delete(verified.keys().next().value as string);
+      verified.set(token, claims);
+      return claims;
+    },
+  };
+}

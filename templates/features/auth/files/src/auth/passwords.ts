@@ -28,10 +28,21 @@ function derive(password: string, salt: Buffer, params: HashParams): Promise<Buf
   });
 }
 
+const base64 = (bytes: Buffer) => bytes.toString('base64').replace(/=+$/, '');
+const format = (params: HashParams, salt: Buffer, key: Buffer) =>
+  `$scrypt$ln=${params.log2N},r=${params.r},p=${params.p}$${base64(salt)}$${base64(key)}`;
+
 export async function hashPassword(password: string, params: HashParams): Promise<string> {
   const salt = randomBytes(SALT_LENGTH);
-  const key = await derive(password, salt, params);
-  return `$scrypt$ln=${params.log2N},r=${params.r},p=${params.p}$${salt.toString('base64').replace(/=+$/, '')}$${key.toString('base64').replace(/=+$/, '')}`;
+  return format(params, salt, await derive(password, salt, params));
+}
+
+/**
+ * A hash no password matches (its key is random bytes, derived from nothing): checking a password
+ * against it costs what a real check costs, so an unknown account answers as slowly as a known one.
+ */
+export function decoyHash(params: HashParams): string {
+  return format(params, randomBytes(SALT_LENGTH), randomBytes(KEY_LENGTH));
 }
 
 function parse(stored: string): { params: HashParams; salt: Buffer; key: Buffer } | undefined {

@@ -63,6 +63,7 @@ describe('sessions: refresh rotation, reuse detection, logout and password chang
 
   it('logout revokes the access token at once and the refresh token family', async () => {
     const user = await signUp(app);
+    assert.equal((await items(user.headers.authorization)).statusCode, 200, 'in use, so its signature check is cached');
     const out = await injectAnonymously(app, { method: 'POST', url: '/v1/auth/logout', headers: user.headers });
     assert.equal(out.statusCode, 204);
     assert.equal((await items(user.headers.authorization)).statusCode, 401, 'the access token is dead before its exp');

@@ -130,6 +130,14 @@ describe('access tokens: forged, tampered and misused tokens are refused', () =>
     await assertRefused(forge(header, noExpiry, key), 'no exp');
   });
 
+  it('a token accepted before is refused once it expires (verified tokens are remembered only until then)', async (t) => {
+    assert.equal((await call(user.accessToken)).statusCode, 200, 'accepted, and so remembered');
+    t.mock.timers.enable({ apis: ['Date'], now: (Number(claims.exp) + 31) * 1000 });
+    await assertRefused(user.accessToken, 'the same token after its expiry and the clock-skew allowance');
+    t.mock.timers.reset();
+    assert.equal((await call(user.accessToken)).statusCode, 200, 'the clock back: valid again');
+  });
+
   it('a refresh token used as an access token', async () => {
     await assertRefused(user.refreshToken, 'refresh token');
   });

@@ -28,7 +28,7 @@ describe('the container setup agrees with itself', () => {
     const port = /\bPORT=(\d+)/.exec(dockerfile)?.[1];
     assert.ok(port, 'the Dockerfile sets PORT');
     assert.match(dockerfile, new RegExp(`^EXPOSE ${port}$`, 'm'));
-    assert.match(dockerfile, /^CMD \["node", "dist\/server\.js"\]$/m);
+    assert.match(dockerfile, /^CMD \["node", "dist\/bundle\/server\.js"\]$/m);
   });
 
   it('keeps secrets out of compose.yaml: they come from git-ignored env files', () => {

@@ -1,6 +1,6 @@
-import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyPluginAsync, onRequestHookHandler } from 'fastify';
 import { Type } from 'typebox';
+import { docsEnabled } from './openapi.ts';
 
 /**
  * The docs page's own policy (every other response keeps `default-src 'none'`): Swagger UI's scripts,
@@ -22,11 +22,6 @@ const docsPolicy: onRequestHookHandler = (_request, reply, done) => {
   reply.header('content-security-policy', DOCS_CSP);
   done();
 };
-
-/** Whether /openapi.json and /docs are served: by default everywhere but production, or as DOCS_ENABLED says. */
-export function docsEnabled(config: { NODE_ENV: string; DOCS_ENABLED?: boolean | undefined }): boolean {
-  return config.DOCS_ENABLED ?? config.NODE_ENV !== 'production';
-}
 
 /**
  * Serves the OpenAPI document at /openapi.json and Swagger UI at /docs. Both are public (the document
@@ -53,6 +48,7 @@ export const apiDocs: FastifyPluginAsync = async (app) => {
       route.config = { ...route.config, public: true };
     });
     docs.addHook('onRequest', docsPolicy);
+    const { default: swaggerUi } = await import('@fastify/swagger-ui');
     // BaseLayout: without the top bar, whose logo carries an inline <style> the policy would block.
     await docs.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, layout: 'BaseLayout' } });
   });
