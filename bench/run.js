@@ -16,7 +16,14 @@ console.error('Generation...');
 const generation = benchGeneration({ runs: quick ? 5 : 9, features: ids, peers: peerCommands({ install: withPeers }) });
 
 console.error('Preparing projects (install, build)...');
-const projects = [prepareProject('base', ['--preset', 'minimal']), prepareProject('full', ['--preset', 'full'])];
+// `full` answers repeated reads from its response cache; `full-no-cache` (every feature but caching) reads
+// the database on every request, as bare Fastify does: the cost of the other layers alone.
+const everythingButCaching = ids.filter((id) => id !== 'caching').join(',');
+const projects = [
+  prepareProject('base', ['--preset', 'minimal']),
+  prepareProject('full', ['--preset', 'full']),
+  prepareProject('full-no-cache', ['--preset', 'minimal', '--features', everythingButCaching]),
+];
 
 console.error('Throughput...');
 const throughput = await benchThroughput(projects, { rounds: quick ? 2 : 4, seconds: quick ? 3 : 8 });

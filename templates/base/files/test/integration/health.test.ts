@@ -21,4 +21,15 @@ describe('health', () => {
     assert.equal((await app.inject('/health/live')).statusCode, 200);
     await app.close();
   });
+
+  it('ready stays 200 when only a dependency the API serves without is down, and names it', async () => {
+    const app = await buildTestApp();
+    app.readinessChecks.push({ name: 'cache', required: false, check: () => Promise.reject(new Error('refused')) });
+    const ready = await app.inject('/health/ready');
+    assert.equal(ready.statusCode, 200);
+    assert.deepEqual(ready.json(), { status: 'ok', degraded: ['cache'] });
+    app.readinessChecks.push({ name: 'queue', check: () => Promise.reject(new Error('refused')) });
+    assert.equal((await app.inject('/health/ready')).statusCode, 503, 'a required one still fails it');
+    await app.close();
+  });
 });

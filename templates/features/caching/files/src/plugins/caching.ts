@@ -90,7 +90,7 @@ function appendHook<T>(existing: T | T[] | undefined, hook: T): T[] {
 export const caching = fp(
   async (app) => {
     const { CACHE_TTL_MS, CACHE_MAX_ENTRIES, CACHE_MAX_MB, CACHE_PUBLIC_MAX_AGE, REDIS_KEY_PREFIX } = app.config;
-    const redis = await sharedRedis(app);
+    const redis = await sharedRedis(app, { failsOpen: true });
     const store = redis
       ? redisStore(redis, `${REDIS_KEY_PREFIX}cache:`, CACHE_TTL_MS)
       : memoryStore(CACHE_MAX_ENTRIES, CACHE_MAX_MB * 1024 * 1024, CACHE_TTL_MS);

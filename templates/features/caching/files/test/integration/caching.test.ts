@@ -184,7 +184,7 @@ describe('caching', () => {
     assert.deepEqual(seen.hits, [false, true, false], "two hit one's entry, then missed after one's write");
   });
 
-  it('an unreachable Redis is a miss, never an error', async () => {
+  it('an unreachable Redis is a miss, never an error (ready, named as degraded)', async () => {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
@@ -195,5 +195,8 @@ describe('caching', () => {
     assert.equal(read.statusCode, 200);
     assert.equal(read.json().name, 'still served');
     assert.equal((await app.inject('/v1/items')).json().data.length, 1);
+    const ready = await app.inject('/health/ready');
+    assert.equal(ready.statusCode, 200);
+    assert.deepEqual(ready.json().degraded, ['redis']);
   });
 });

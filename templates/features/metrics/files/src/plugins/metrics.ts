@@ -41,6 +41,22 @@ const unmeasured = (url: string): boolean => url === METRICS_PATH || url.startsW
 const ROUTE_CONFIG = { public: true, rateLimit: false as const };
 const ROUTE_SCHEMA = { hide: true, response: { 200: Type.String(), 401: ProblemSchema, ...problemResponses } };
 
+let processRegistry: Registry | undefined;
+
+/**
+ * Process and runtime metrics (CPU, memory, GC, event loop lag): one collector per process, shared by
+ * every app it builds. A collector per app would leave its GC observer and event loop monitor running
+ * after the app closes (tests build many apps).
+ */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+    for (const name of MISNAMED_DEFAULTS) processRegistry.removeSingleMetric(name);
+  }
+  return processRegistry;
+}
+
 /** The project's name and version, from package.json (two levels up from src/plugins and dist/plugins). */
 function buildInfo(): { name: string; version: string } {
   const pkg: { name?: string; version?: string } = JSON.parse(
@@ -53,13 +69,13 @@ function buildInfo(): { name: string; version: string } {
  * Prometheus metrics on GET /metrics, for a scraper presenting `Authorization: Bearer <METRICS_TOKEN>`:
  * RED metrics per route template (src/lib/metrics/http.ts), requests in flight, the process and
  * runtime defaults, build info, and the signals other features publish (src/lib/metrics/signals.ts).
- * Each app has its own registry, so several apps in one process (tests) never share series.
+ * Each app has its own registry, so several apps in one process (tests) never share series; the
+ * process metrics are the process's.
  */
 export const metrics = fp(
   async (app) => {
+    const runtime = processMetrics();
     const registry = new Registry();
-    collectDefaultMetrics({ register: registry });
-    for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(name);
     const info = buildInfo();
     new Gauge({
       name: 'app_build_info',
@@ -112,7 +128,7 @@ export const metrics = fp(
       },
       async (_request, reply) => {
         reply.header('content-type', registry.contentType).header('cache-control', 'no-store');
-        return registry.metrics();
+        return Registry.merge([runtime, registry]).metrics();
       },
     );
   },

@@ -55,7 +55,7 @@ interface Policy {
 export const rateLimit = fp(
   async (app) => {
     const config = app.config;
-    const redis = await sharedRedis(app);
+    const redis = await sharedRedis(app, { failsOpen: config.RATE_LIMIT_ON_STORE_ERROR === 'open' });
     await app.register(rateLimitPlugin, {
       global: false,
       skipOnError: false,

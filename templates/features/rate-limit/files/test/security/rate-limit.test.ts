@@ -168,7 +168,7 @@ describe('rate limiting', () => {
     assert.deepEqual(statuses, [200, 200, 200, 429]);
   });
 
-  it('Redis unreachable, fail open (the default): served unlimited, logged and published, not ready', async () => {
+  it('Redis unreachable, fail open (the default): served unlimited, logged and published, ready but degraded', async () => {
     const logs = new LogCapture();
     const errors = collect('hardened-api:rate-limit.store-error');
     const app = await limitedApp(
@@ -184,7 +184,9 @@ describe('rate limiting', () => {
     assert.equal(errors.messages.length, 3);
     assert.equal(typeof (errors.messages[0] as { error: unknown }).error, 'string');
     assert.ok(logs.lines.some((line) => line.event === 'rate-limit.store-error' && line.level === 40));
-    assert.equal((await app.inject('/health/ready')).statusCode, 503);
+    const ready = await app.inject('/health/ready');
+    assert.equal(ready.statusCode, 200, 'an instance that serves stays in the load balancer');
+    assert.deepEqual(ready.json().degraded, ['redis']);
   });
 
   it('Redis unreachable, fail closed: 503 with Retry-After, never a 500', async () => {
@@ -197,5 +199,6 @@ describe('rate limiting', () => {
     assert.equal(response.headers['retry-after'], '5');
     assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
     assert.equal((await app.inject('/health/live')).statusCode, 200);
+    assert.equal((await app.inject('/health/ready')).statusCode, 503, 'it cannot serve: not ready');
   });
 });

@@ -1,7 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
+import type { ReadinessCheck } from '../types.ts';
 
-const connections = new WeakMap<FastifyInstance, Promise<Redis>>();
+interface Shared {
+  connection: Promise<Redis>;
+  readiness: ReadinessCheck;
+}
+
+const shared = new WeakMap<FastifyInstance, Shared>();
+
+export interface RedisUse {
+  /** The caller serves without Redis when it is down (a cache misses, a rate limit fails open). */
+  failsOpen: boolean;
+}
 
 /**
  * The app's one Redis connection (REDIS_URL), opened by the first plugin that asks for it and shared
@@ -9,20 +20,23 @@ const connections = new WeakMap<FastifyInstance, Promise<Redis>>();
  *
  * It fails fast rather than queueing: commands are refused at once while disconnected and time out
  * after 500 ms, so a Redis outage costs each request milliseconds, and each caller decides what an
- * error means (a rate limit fails open or closed, a cache misses). It reconnects in the background,
- * and readiness reports it while it is down.
+ * error means (a rate limit fails open or closed, a cache misses). It reconnects in the background.
+ * Readiness reports it while it is down: as degraded when every caller fails open, else as not ready.
  */
-export function sharedRedis(app: FastifyInstance): Promise<Redis> | undefined {
+export function sharedRedis(app: FastifyInstance, use: RedisUse): Promise<Redis> | undefined {
   if (app.config.REDIS_URL === '') return undefined;
-  let connection = connections.get(app);
-  if (!connection) {
-    connection = connect(app, app.config.REDIS_URL);
-    connections.set(app, connection);
+  let entry = shared.get(app);
+  if (!entry) {
+    const readiness: ReadinessCheck = { name: 'redis', required: false, check: async () => {} };
+    app.readinessChecks.push(readiness);
+    entry = { connection: connect(app, app.config.REDIS_URL, readiness), readiness };
+    shared.set(app, entry);
   }
-  return connection;
+  if (!use.failsOpen) entry.readiness.required = true;
+  return entry.connection;
 }
 
-async function connect(app: FastifyInstance, url: string): Promise<Redis> {
+async function connect(app: FastifyInstance, url: string, readiness: ReadinessCheck): Promise<Redis> {
   // Loaded only when Redis is configured: it is a good part of start-up time otherwise.
   const { Redis } = await import('ioredis');
   const client = new Redis(url, {
@@ -44,12 +58,9 @@ async function connect(app: FastifyInstance, url: string): Promise<Redis> {
     if (lastError !== '') app.log.info({ event: 'redis.ready' }, 'Redis is available again');
     lastError = '';
   });
-  app.readinessChecks.push({
-    name: 'redis',
-    check: async () => {
-      await client.ping();
-    },
-  });
+  readiness.check = async () => {
+    await client.ping();
+  };
   app.addHook('onClose', async () => {
     client.disconnect();
   });
