@@ -27,16 +27,23 @@ export function sharedRedis(app: FastifyInstance, use: RedisUse): Promise<Redis>
   if (app.config.REDIS_URL === '') return undefined;
   let entry = shared.get(app);
   if (!entry) {
-    const readiness: ReadinessCheck = { name: 'redis', required: false, check: async () => {} };
+    const connection = connect(app, app.config.REDIS_URL);
+    const readiness: ReadinessCheck = {
+      name: 'redis',
+      required: false,
+      check: async () => {
+        await (await connection).ping();
+      },
+    };
     app.readinessChecks.push(readiness);
-    entry = { connection: connect(app, app.config.REDIS_URL, readiness), readiness };
+    entry = { connection, readiness };
     shared.set(app, entry);
   }
   if (!use.failsOpen) entry.readiness.required = true;
   return entry.connection;
 }
 
-async function connect(app: FastifyInstance, url: string, readiness: ReadinessCheck): Promise<Redis> {
+async function connect(app: FastifyInstance, url: string): Promise<Redis> {
   // Loaded only when Redis is configured: it is a good part of start-up time otherwise.
   const { Redis } = await import('ioredis');
   const client = new Redis(url, {
@@ -58,9 +65,6 @@ async function connect(app: FastifyInstance, url: string, readiness: ReadinessCh
     if (lastError !== '') app.log.info({ event: 'redis.ready' }, 'Redis is available again');
     lastError = '';
   });
-  readiness.check = async () => {
-    await client.ping();
-  };
   app.addHook('onClose', async () => {
     client.disconnect();
   });
