@@ -7,7 +7,7 @@ import { validateOpenapi } from './openapi.ts';
 
 /**
  * External validators per feature, run on every matrix combination that includes the feature
- * (see ../../../docs/testing.md). Each throws with the tool's findings when the artifact is not clean.
+ * (see ../../../docs/architecture.md, "Testing"). Each throws with the tool's findings when the artifact is not clean.
  */
 export type Validator = (project: string) => Promise<void>;
 
