@@ -57,7 +57,7 @@ function processMetrics(): Registry {
   return processRegistry;
 }
 
-/** The project's name and version, from package.json (two levels up from src/plugins and dist/plugins). */
+/** The project's name and version, from package.json (two levels up from src/plugins, dist/plugins, dist/bundle). */
 function buildInfo(): { name: string; version: string } {
   const pkg: { name?: string; version?: string } = JSON.parse(
     readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
