@@ -14,6 +14,11 @@ export function scopeEntries(scope: DataScope): [string, string][] {
   return entries;
 }
 
+/** One string per scope, whatever its property order: what caches, rate limits and idempotency keys use. */
+export function scopeKey(scope: DataScope): string {
+  return JSON.stringify(Object.entries(scope).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /** `AND col = $n` for each scope entry, numbering placeholders from `firstIndex`. */
 export function scopeConditions(scope: DataScope, firstIndex: number): { sql: string; params: SqlValue[] } {
   const entries = scopeEntries(scope);

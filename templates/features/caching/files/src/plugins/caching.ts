@@ -12,6 +12,7 @@ import type {
 import fp from 'fastify-plugin';
 import { sharedRedis } from '../lib/redis.ts';
 import { type CachedResponse, memoryStore, redisStore } from '../lib/response-cache.ts';
+import { scopeKey } from '../lib/scope.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -27,8 +28,8 @@ const READ = /^\/v\d+\/([A-Za-z0-9_-]+)(?:\/:[A-Za-z0-9_]+)?\/?$/;
 /** Anything under a resource, in any API version (they share its data). */
 const RESOURCE = /^\/v\d+\/([A-Za-z0-9_-]+)(?:\/|$)/;
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-/** Headers that belong to a cached body; everything else is set per request by the hooks. */
-const KEPT_HEADERS = ['content-type', 'link'];
+/** Headers that belong to a cached body (its ETag included); everything else is set per request by the hooks. */
+const KEPT_HEADERS = ['content-type', 'link', 'etag'];
 
 interface Miss {
   resource: string;
@@ -51,11 +52,13 @@ function isPersonal(request: FastifyRequest): boolean {
 
 /** The owner scope and the URL (query included): one user's entry is never another's. */
 function cacheKey(request: FastifyRequest): string {
-  const scope = Object.entries(request.dataScope).sort(([a], [b]) => a.localeCompare(b));
   return createHash('sha256')
-    .update(JSON.stringify([scope, request.url]))
+    .update(JSON.stringify([scopeKey(request.dataScope), request.url]))
     .digest('base64url');
 }
+
+/** A strong validator: the SHA-256 of the body. */
+const etagOf = (body: string | Buffer) => `"${createHash('sha256').update(body).digest('base64url')}"`;
 
 /** If-None-Match uses the weak comparison (RFC 9110 13.1.2): `W/` is ignored, `*` matches anything. */
 function matches(ifNoneMatch: string | undefined, etag: string): boolean {
@@ -156,6 +159,8 @@ export const caching = fp(
       if (!miss) return payload;
       let value: CachedResponse | undefined;
       if (reply.statusCode === 200 && typeof payload === 'string') {
+        // Hashed once here and kept with the entry: a hit's ETag comes with it, not from hashing again.
+        reply.header('etag', etagOf(payload));
         const headers: Record<string, string> = {};
         for (const name of KEPT_HEADERS) {
           const header = reply.getHeader(name);
@@ -199,7 +204,8 @@ export const caching = fp(
       if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return payload;
       let body = payload;
       if (typeof payload === 'string' || Buffer.isBuffer(payload)) {
-        const etag = `"${createHash('sha256').update(payload).digest('base64url')}"`;
+        const known = reply.getHeader('etag');
+        const etag = typeof known === 'string' ? known : etagOf(payload);
         reply.header('etag', etag);
         if (matches(request.headers['if-none-match'], etag)) {
           reply.code(304);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer } from 'node:net';
 import { after, describe, it } from 'node:test';
@@ -59,7 +60,10 @@ describe('caching', () => {
       assert.equal(cached.body, '');
       assert.equal(cached.headers.etag, etag);
     }
-    assert.equal((await app.inject({ url, headers: { 'if-none-match': '"other"' } })).statusCode, 200);
+    const hit = await app.inject({ url, headers: { 'if-none-match': '"other"' } });
+    assert.equal(hit.statusCode, 200);
+    const digest = createHash('sha256').update(hit.body).digest('base64url');
+    assert.equal(hit.headers.etag, `"${digest}"`, 'a cached response carries the ETag of its own body');
 
     const patched = await app.inject({ method: 'PATCH', url, payload: { name: 'renamed' } });
     assert.equal(patched.statusCode, 200);

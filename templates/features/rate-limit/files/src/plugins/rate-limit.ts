@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import { HttpError } from '../lib/problem.ts';
 import { policyField, stateField } from '../lib/rate-limit-headers.ts';
 import { sharedRedis } from '../lib/redis.ts';
+import { scopeKey } from '../lib/scope.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -31,8 +32,7 @@ const IPV6_PREFIX = 64;
  * cannot pick its key with X-Forwarded-For.
  */
 export function clientKey(request: Pick<FastifyRequest, 'ip' | 'dataScope'>): string {
-  const scope = Object.entries(request.dataScope).sort(([a], [b]) => a.localeCompare(b));
-  if (scope.length > 0) return `owner:${scope.map(([column, value]) => `${column}=${value}`).join('&')}`;
+  if (Object.keys(request.dataScope).length > 0) return `owner:${scopeKey(request.dataScope)}`;
   return `ip:${normalizeIP(request.ip, IPV6_PREFIX)}`;
 }
 

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { Type } from 'typebox';
 import { idempotencyStore } from '../lib/idempotency-store.ts';
 import { HttpError } from '../lib/problem.ts';
+import { scopeKey } from '../lib/scope.ts';
 import { ProblemSchema } from '../schemas/problem.ts';
 
 const HEADER = 'idempotency-key';
@@ -60,7 +61,7 @@ export const idempotency = fp(
       // Routes without a schema skip header validation: check the key here as well.
       if (!KEY.test(key))
         throw new HttpError(400, 'The Idempotency-Key header must be 1 to 255 visible ASCII characters.');
-      const scope = JSON.stringify(Object.entries(request.dataScope).sort());
+      const scope = scopeKey(request.dataScope);
       const fingerprint = createHash('sha256')
         .update(JSON.stringify([request.method, request.url, request.body ?? null]))
         .digest('base64url');

@@ -37,7 +37,7 @@ export function countSignals(registry: Registry): () => void {
   });
   const storeErrors = new Counter({
     name: 'rate_limit_store_errors_total',
-    help: 'Rate-limit store (Redis) failures; requests were let through (fail open)',
+    help: 'Rate-limit store (Redis) failures; requests were let through or refused as RATE_LIMIT_ON_STORE_ERROR says',
     registers,
   });
   const cacheLookups = new Counter({
