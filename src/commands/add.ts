@@ -4,12 +4,14 @@ import type { CliArgs } from '../cli/args.ts';
 import { log, printResult } from '../cli/output.ts';
 import { commitChanges } from '../engine/commit.ts';
 import { composeProject } from '../engine/compose.ts';
-import { detectLayout, generatedLayout } from '../engine/layout.ts';
 import { MANIFEST_FILE, type Manifest, readManifest } from '../engine/manifest.ts';
+import { parsePackageJson } from '../engine/package-json.ts';
+import { GENERATED, type ProjectTarget } from '../engine/project-target.ts';
 import { addedRequirements, resolveFeatures, unknownFeature } from '../engine/resolve.ts';
 import { Tree } from '../engine/tree.ts';
 import { UserError } from '../errors.ts';
 import { features as registry } from '../features/index.ts';
+import type { FeatureDefinition } from '../features/types.ts';
 import { generatorVersion } from '../paths.ts';
 import { installDependencies } from '../post/install.ts';
 import { detectPackageManager, parsePackageManager } from '../post/package-manager.ts';
@@ -25,17 +27,19 @@ export async function add(args: CliArgs): Promise<void> {
     );
   }
   for (const id of args.positionals) if (!registry.some((f) => f.id === id)) throw unknownFeature(id, registry);
+  const pm = args.pm ? parsePackageManager(args.pm) : undefined;
 
   const directory = path.resolve(args.dir ?? '.');
   const tree = new Tree(directory);
   assertProject(directory, tree);
   const previous = readProjectManifest(tree, directory);
-  const withBase = previous !== undefined && previous.base !== false;
+  const target = await targetOf(tree, previous);
   const existing = previous?.features ?? [];
 
   const already = args.positionals.filter((id) => existing.includes(id));
   for (const id of already) log.info(`${id} is already present; nothing to do for it.`);
-  const requested = args.positionals.filter((id) => !existing.includes(id));
+  let requested = args.positionals.filter((id) => !existing.includes(id));
+  if (target.kind === 'foreign') requested = await withoutEquivalents(tree, target, requested);
   if (requested.length === 0) {
     printResult(args.json, { ok: true, command: 'add', directory, added: [], files: [] }, 'Nothing to add.\n');
     return;
@@ -43,20 +47,13 @@ export async function add(args: CliArgs): Promise<void> {
 
   const features = resolveFeatures([...existing, ...requested], registry);
   const added = features.filter((f) => !existing.includes(f.id));
+  if (target.kind === 'foreign') assertOfferedHere(added, target);
   for (const { added: id, by } of addedRequirements([...existing, ...requested], features)) log.info(`Adding ${id} (required by ${by}).`);
   const options = { ...(previous?.answers.options ?? {}), ...validateOptions(added, args.featureOptions) };
   const name = previous?.answers.name ?? packageName(tree) ?? path.basename(directory);
+  if (target.kind === 'foreign' && !args.json) log.info(`Found the app: ${target.app.label}.`);
 
-  await composeProject({
-    tree,
-    previous,
-    features,
-    registry,
-    answers: { name, options },
-    withBase,
-    layout: withBase ? generatedLayout : detectLayout(directory),
-    version: generatorVersion,
-  });
+  await composeProject({ tree, previous, features, registry, answers: { name, options }, target, version: generatorVersion });
   const changes = tree.changes();
   const addedIds = added.map((f) => f.id);
   if (args.dryRun) {
@@ -72,13 +69,50 @@ export async function add(args: CliArgs): Promise<void> {
 
   const dependenciesChanged = changes.some((c) => c.path === 'package.json');
   const install = args.install ?? true;
-  const pm = args.pm ? parsePackageManager(args.pm) : detectPackageManager();
-  if (install && dependenciesChanged) await installDependencies(directory, pm, args.json);
+  const manager = pm ?? (target.kind === 'foreign' ? target.facts.packageManager : detectPackageManager());
+  if (install && dependenciesChanged) await installDependencies(directory, manager, args.json);
   printResult(
     args.json,
     { ok: true, command: 'add', directory, added: addedIds, files: changes.map((c) => c.path), installed: install && dependenciesChanged },
-    `\nDone.${install || !dependenciesChanged ? '' : ` Run \`${pm} install\` to install the new dependencies.`}\n`,
+    `\nDone.${install || !dependenciesChanged ? '' : ` Run \`${manager} install\` to install the new dependencies.`}\n`,
   );
+}
+
+/** Ours (the manifest says we generated it), or one we did not generate: read it and find its app. */
+async function targetOf(tree: Tree, previous: Manifest | undefined): Promise<ProjectTarget> {
+  if (previous !== undefined && previous.base !== false) return GENERATED;
+  const { foreignTarget } = await import('../project/foreign-target.ts');
+  return foreignTarget(tree, previous);
+}
+
+/** Features the project already has an equivalent of are skipped, saying what was found. */
+async function withoutEquivalents(
+  tree: Tree,
+  target: Extract<ProjectTarget, { kind: 'foreign' }>,
+  ids: readonly string[],
+): Promise<string[]> {
+  const { findEquivalent } = await import('../project/equivalents.ts');
+  return ids.filter((id) => {
+    const equivalents = registry.find((f) => f.id === id)?.equivalents ?? [];
+    const found = findEquivalent(tree, target.facts, equivalents);
+    if (found) log.info(`${id}: the project already has it (${found}); nothing to do for it.`);
+    return !found;
+  });
+}
+
+function assertOfferedHere(features: readonly FeatureDefinition[], target: Extract<ProjectTarget, { kind: 'foreign' }>): void {
+  for (const feature of features) {
+    if (feature.unsupportedForeign) {
+      throw new UserError(
+        `${feature.id} cannot be added to a project we did not generate: ${feature.unsupportedForeign}`,
+        'Nothing was written.',
+      );
+    }
+    const onFastify4 = feature.fastify4;
+    if (target.facts.framework?.major === 4 && onFastify4 && 'unsupported' in onFastify4) {
+      throw new UserError(`${feature.id} cannot be added to a Fastify 4 project: ${onFastify4.unsupported}`, 'Nothing was written.');
+    }
+  }
 }
 
 function assertProject(directory: string, tree: Tree): void {
@@ -96,24 +130,16 @@ function assertProject(directory: string, tree: Tree): void {
 
 function readProjectManifest(tree: Tree, directory: string): Manifest | undefined {
   try {
-    const manifest = readManifest(tree);
-    if (manifest) return manifest;
+    return readManifest(tree);
   } catch (error) {
     throw new UserError(
       `${path.join(directory, MANIFEST_FILE)} is unreadable: ${(error as Error).message}.`,
       'Restore it from version control.',
     );
   }
-  const pkg = JSON.parse(tree.read('package.json') ?? '{}') as { dependencies?: Record<string, string> };
-  if (!pkg.dependencies?.fastify) {
-    throw new UserError(
-      `${directory} is neither a create-hardened-api project nor a Fastify project: looked for ${MANIFEST_FILE} and for "fastify" in the dependencies of package.json.`,
-      'create-hardened-api add patches Fastify + TypeScript projects.',
-    );
-  }
-  return undefined;
 }
 
 function packageName(tree: Tree): string | undefined {
-  return (JSON.parse(tree.read('package.json') ?? '{}') as { name?: string }).name;
+  const name = parsePackageJson(tree.read('package.json') ?? '{}').name;
+  return typeof name === 'string' ? name : undefined;
 }

@@ -3,7 +3,7 @@ import type { CliArgs } from '../cli/args.ts';
 import { log, printResult } from '../cli/output.ts';
 import { commitChanges } from '../engine/commit.ts';
 import { composeProject } from '../engine/compose.ts';
-import { generatedLayout } from '../engine/layout.ts';
+import { GENERATED } from '../engine/project-target.ts';
 import { addedRequirements, presetFeatures, resolveFeatures } from '../engine/resolve.ts';
 import { checkNewProjectTarget, validateProjectName } from '../engine/target.ts';
 import { Tree } from '../engine/tree.ts';
@@ -79,8 +79,7 @@ export async function create(choices: CreateChoices, args: Pick<CliArgs, 'dryRun
     features,
     registry,
     answers: { name, options },
-    withBase: true,
-    layout: generatedLayout,
+    target: GENERATED,
     version: generatorVersion,
   });
   const changes = tree.changes();

@@ -15,6 +15,8 @@ export interface Manifest {
   version: string;
   /** Present (false) only for projects we did not generate: `add` then never renders the base. */
   base?: false;
+  /** In a project we did not generate: the folder of ours that holds the code we added. */
+  support?: string;
   features: string[];
   answers: Answers;
   /** sha256 of each file as we last wrote it. */

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export interface FileChange {
@@ -35,6 +35,28 @@ export class Tree {
   write(file: string, content: string, options: { executable?: boolean } = {}): void {
     assertRelative(file);
     this.written.set(file, { content, executable: options.executable ?? false });
+  }
+
+  /** A directory on disk, or one that pending writes create. */
+  isDirectory(dir: string): boolean {
+    const prefix = `${dir.replace(/\/$/, '')}/`;
+    if ([...this.written.keys()].some((file) => file.startsWith(prefix))) return true;
+    if (!this.root) return false;
+    try {
+      return statSync(path.join(this.root, dir)).isDirectory();
+    } catch {
+      return false;
+    }
+  }
+
+  /** Names in a directory of the project on disk (pending writes not included). */
+  listDirectory(dir: string): string[] {
+    if (!this.root) return [];
+    try {
+      return readdirSync(path.join(this.root, dir));
+    } catch {
+      return [];
+    }
   }
 
   readOriginal(file: string): string | null {

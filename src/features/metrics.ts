@@ -9,6 +9,7 @@ export const metrics = defineFeature({
     'Prometheus /metrics behind a bearer token: RED metrics per route template, in-flight, runtime, build info, security and cache signals; alert rules with unit tests, Grafana dashboard',
   presets: ['standard', 'full'],
   dependencies: { 'prom-client': '15.1.3' },
+  equivalents: ['fastify-metrics', '@immobiliarelabs/fastify-metrics', 'fastify-prometheus', 'prom-client'],
   env: [
     {
       name: 'METRICS_TOKEN',
@@ -24,7 +25,7 @@ export const metrics = defineFeature({
     },
   ],
   patches: [
-    registerPlugin({ name: 'metrics', file: 'src/plugins/metrics.ts' }),
+    registerPlugin({ name: 'metrics', file: 'src/plugins/metrics.ts', settings: true }),
     addConfigProperty('METRICS_TOKEN', "Type.String({ default: '', secret: true, productionMinLength: 32, maxLength: 512 })"),
     addConfigProperty('METRICS_CLIENT_LIMIT', 'Type.Integer({ default: 0, minimum: 0, maximum: 10_000 })'),
   ],

@@ -43,6 +43,18 @@ export interface FeatureDefinition {
    */
   shared: readonly string[];
   patches: readonly Patch[];
+  /** On projects we did not generate: why the feature is refused there (absent: it is offered). */
+  unsupportedForeign?: string;
+  /**
+   * Packages that do this feature's job (fastify-metrics for metrics): a project we did not generate
+   * that uses one already gets nothing from this feature, and is told so.
+   */
+  equivalents?: readonly string[];
+  /**
+   * On Fastify 4 projects: the versions of the plugins that follow Fastify's major (the rest stay), or
+   * why the feature cannot run there.
+   */
+  fastify4?: { dependencies: Readonly<Record<string, string>> } | { unsupported: string };
 }
 
 /** The always-present skeleton. It is not an optional feature and is never listed as one. */
@@ -51,4 +63,6 @@ export interface BaseDefinition {
   title: string;
   /** Files that patches may edit in place even when the user changed them. */
   patchTargets: readonly string[];
+  /** Folders of `templates/shared/` the base is made of too (the runtime contract features rely on). */
+  shared: readonly string[];
 }

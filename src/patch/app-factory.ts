@@ -15,10 +15,16 @@ export interface Registration {
 }
 
 /**
- * Finds the app factory by meaning: a function that assigns the result of calling the `fastify`
- * import to a variable. Returns undefined when there is none in this file.
+ * Finds where plugins are registered, by meaning: a function that assigns the result of calling the
+ * `fastify` import to a variable (our app factory), or a plugin function wrapped in `fastify-plugin`
+ * (the plugin our folder in another project registers everything through). Returns undefined when
+ * this file has neither.
  */
 export function findAppFactory(file: SourceFile): AppFactory | undefined {
+  return factoryCreatingInstance(file) ?? pluginFunction(file);
+}
+
+function factoryCreatingInstance(file: SourceFile): AppFactory | undefined {
   const fastifyImport = file.getImportDeclaration((d) => d.getModuleSpecifierValue() === 'fastify');
   if (!fastifyImport) return undefined;
   const factoryNames = new Set<string>();
@@ -40,6 +46,23 @@ export function findAppFactory(file: SourceFile): AppFactory | undefined {
       ? (fn.getName() ?? 'default')
       : (fn.getFirstAncestorByKind(SyntaxKind.VariableDeclaration)?.getName() ?? 'factory');
     return { body, instance: declaration.getName(), name };
+  }
+  return undefined;
+}
+
+/** `export const hardenedApi = fp(async (app) => { ... })`: its body, and its first parameter as the instance. */
+function pluginFunction(file: SourceFile): AppFactory | undefined {
+  const pluginImport = file.getImportDeclaration((d) => d.getModuleSpecifierValue() === 'fastify-plugin');
+  const wrapper = pluginImport?.getDefaultImport()?.getText();
+  if (!wrapper) return undefined;
+  for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    if (call.getExpression().getText() !== wrapper) continue;
+    const fn = call.getArguments()[0];
+    if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) continue;
+    const body = fn.getBody();
+    const instance = fn.getParameters()[0]?.getName();
+    if (!Node.isBlock(body) || !instance) continue;
+    return { body, instance, name: call.getFirstAncestorByKind(SyntaxKind.VariableDeclaration)?.getName() ?? 'plugin' };
   }
   return undefined;
 }

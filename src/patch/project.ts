@@ -1,5 +1,6 @@
 import { IndentationText, Project, QuoteKind, type SourceFile } from 'ts-morph';
 import type { Tree } from '../engine/tree.ts';
+import type { CodeStyle } from '../project/code-style.ts';
 import { PatchError } from './patch-error.ts';
 
 export interface SourceFiles {
@@ -8,15 +9,25 @@ export interface SourceFiles {
   flush(): void;
 }
 
-/** Opens tree files as ts-morph source files in memory: no type checking, no disk access. */
-export function openSourceFiles(tree: Tree): SourceFiles {
+const INDENTATION: Record<string, IndentationText> = {
+  '\t': IndentationText.Tab,
+  '  ': IndentationText.TwoSpaces,
+  '    ': IndentationText.FourSpaces,
+  '        ': IndentationText.EightSpaces,
+};
+
+/**
+ * Opens tree files as ts-morph source files in memory: no type checking, no disk access. What patches
+ * insert is indented and quoted in `style` (our templates' by default).
+ */
+export function openSourceFiles(tree: Tree, style?: CodeStyle): SourceFiles {
   const project = new Project({
     useInMemoryFileSystem: true,
     skipLoadingLibFiles: true,
     skipFileDependencyResolution: true,
     manipulationSettings: {
-      indentationText: IndentationText.TwoSpaces,
-      quoteKind: QuoteKind.Single,
+      indentationText: INDENTATION[style?.indent ?? '  '] ?? IndentationText.TwoSpaces,
+      quoteKind: style?.quote === '"' ? QuoteKind.Double : QuoteKind.Single,
       useTrailingCommas: true,
     },
   });

@@ -24,6 +24,11 @@ export interface PluginSpec {
   placement?: 'features' | 'first' | 'last';
   /** Registers it under this URL prefix (`{ prefix }`). */
   prefix?: string;
+  /**
+   * Passes the configuration as the plugin's options (`register(metrics, config)`): the plugin reads its
+   * settings from there, never from a decorator, so that it works in any app (see feature-contract.md).
+   */
+  settings?: boolean;
 }
 
 const KINDS = { features: 'plugin', first: 'plugin-before-features', last: 'routes' } as const;
@@ -51,12 +56,14 @@ export function registerPlugin(spec: PluginSpec): Patch {
           `Could not find the app factory in ${path}: looked for a function that assigns the result of calling the 'fastify' import to a variable (const app = Fastify(...)).`,
         );
       }
-      ensureImport(file, { from: specifierFor(file, path, spec.file), named: spec.name });
+      ensureImport(file, { from: specifierFor(file, path, context.paths.toProject(spec.file)), named: spec.name });
       const existing = registrations(factory);
       if (existing.some((r) => r.plugin === spec.name)) return;
+      // Each registration's module as the templates name it, so that ordering works wherever our files sit.
       const modules = existing.map((r) => {
         const specifier = r.plugin ? importSource(file, r.plugin) : undefined;
-        return specifier ? resolveSpecifier(path, specifier) : undefined;
+        const module = specifier ? resolveSpecifier(path, specifier) : undefined;
+        return module ? context.paths.toTemplate(module) : undefined;
       });
       const before =
         placement === 'first'
@@ -64,13 +71,10 @@ export function registerPlugin(spec: PluginSpec): Patch {
           : placement === 'last'
             ? returnStatement(factory)
             : amongFeatures(factory, existing, modules, context);
-      if (!before) {
-        throw new PatchError(
-          `Could not find where plugins are registered in ${factory.name}() in ${path}: looked for \`await ${factory.instance}.register(<plugin imported from a routes/ folder>)\` or \`return ${factory.instance}\`.`,
-        );
-      }
-      const options = spec.prefix ? `, { prefix: '${spec.prefix}' }` : '';
-      factory.body.insertStatements(before.getChildIndex(), `await ${factory.instance}.register(${spec.name}${options});`);
+      const prefix = spec.prefix ? `prefix: '${spec.prefix}'` : undefined;
+      const options = spec.settings ? (prefix ? `, { ...config, ${prefix} }` : ', config') : prefix ? `, { ${prefix} }` : '';
+      const statement = `await ${factory.instance}.register(${spec.name}${options});`;
+      factory.body.insertStatements(before ? before.getChildIndex() : factory.body.getStatements().length, statement);
     },
   };
 }
@@ -79,7 +83,7 @@ function returnStatement(factory: AppFactory): Statement | undefined {
   return factory.body.getStatements().find((s) => s.getText().startsWith(`return ${factory.instance}`));
 }
 
-/** Before the first route registration (or the return), among feature plugins by registry order. */
+/** Before the first route registration (or the return, or at the end), among feature plugins by registry order. */
 function amongFeatures(
   factory: AppFactory,
   existing: readonly Registration[],
@@ -92,7 +96,6 @@ function amongFeatures(
     anchor = existing.length;
     anchorStatement = returnStatement(factory);
   }
-  if (!anchorStatement) return undefined;
   const keys = modules.slice(0, anchor).map((m) => (m ? context.order.of('plugin', m) : undefined));
   const position = insertionIndex(keys, context.key, anchor);
   return position < anchor ? existing[position]?.statement : anchorStatement;

@@ -1,6 +1,6 @@
 import type { SourceFile } from 'ts-morph';
 
-/** The files a patch can address by role; where they are depends on the project (see engine/layout.ts). */
+/** The files a patch can address by role; where they are depends on the project (see engine/project-target.ts). */
 export type FileRole = 'app' | 'config';
 
 /**
@@ -17,7 +17,16 @@ export interface PatchContext {
   order: OrderKeys;
   /** The key of the item this patch inserts. */
   key: readonly number[];
+  /** Templates name files as in our projects (`src/plugins/x.ts`); where they are in this one, and back. */
+  paths: ProjectPaths;
 }
+
+export interface ProjectPaths {
+  toProject(templatePath: string): string;
+  toTemplate(projectPath: string): string;
+}
+
+export const IDENTITY_PATHS: ProjectPaths = { toProject: (p) => p, toTemplate: (p) => p };
 
 /** A small, named, idempotent edit of a TypeScript file, located by meaning rather than by line. */
 export interface Patch {

@@ -129,7 +129,7 @@ describe('bad input: exit 1, one clear line, nothing written', () => {
 
   it('add on a project that is not Fastify says what was looked for', async () => {
     const dir = tempDir();
-    writeFileSync(path.join(dir, 'package.json'), '{"name":"express-thing","dependencies":{"express":"5.0.0"}}\n');
+    writeFileSync(path.join(dir, 'package.json'), '{"name":"koa-thing","dependencies":{"koa":"3.0.0"}}\n');
     const feature = features[0];
     const result = await cli(['add', feature?.id ?? 'x', '--dir', dir, '--no-install']);
     assert.equal(result.exitCode, 1);

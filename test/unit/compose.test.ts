@@ -4,8 +4,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { commitChanges } from '../../src/engine/commit.ts';
 import { composeProject } from '../../src/engine/compose.ts';
-import { generatedLayout } from '../../src/engine/layout.ts';
 import { readManifest } from '../../src/engine/manifest.ts';
+import { GENERATED } from '../../src/engine/project-target.ts';
 import { resolveFeatures } from '../../src/engine/resolve.ts';
 import { Tree } from '../../src/engine/tree.ts';
 import { defineFeature } from '../../src/features/define.ts';
@@ -65,8 +65,7 @@ async function compose(dir: string, templatesDir: string, ids: string[]): Promis
     features: resolveFeatures([...(previous?.features ?? []), ...ids], registry),
     registry,
     answers: { name: 'demo', options: {} },
-    withBase: true,
-    layout: generatedLayout,
+    target: GENERATED,
     version: '0.0.0',
     templatesDir,
   });
@@ -115,8 +114,7 @@ describe('composeProject', () => {
       features: registry,
       registry,
       answers: { name: 'demo', options: {} },
-      withBase: true,
-      layout: generatedLayout,
+      target: GENERATED,
       version: '0.0.0',
       templatesDir: templates,
     });

@@ -4,7 +4,7 @@ import { Tree } from '../../src/engine/tree.ts';
 import { addConfigProperty } from '../../src/patch/config-property.ts';
 import { openSourceFiles } from '../../src/patch/project.ts';
 import { registerPlugin } from '../../src/patch/register-plugin.ts';
-import type { OrderKeys, Patch } from '../../src/patch/types.ts';
+import { IDENTITY_PATHS, type OrderKeys, type Patch } from '../../src/patch/types.ts';
 
 const APP = `import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
@@ -47,7 +47,7 @@ function run(source: string, path: string, patches: readonly Patch[]): string {
   const files = openSourceFiles(tree);
   for (const patch of patches) {
     const key = order.of(patch.kind, patch.identity) ?? [99];
-    patch.apply({ file: files.get(path), path, order, key });
+    patch.apply({ file: files.get(path), path, order, key, paths: IDENTITY_PATHS });
   }
   files.flush();
   return tree.read(path) ?? '';

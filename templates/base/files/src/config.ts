@@ -1,6 +1,7 @@
-import { type Static, type TObject, type TSchema, Type } from 'typebox';
-import { Compile } from 'typebox/compile';
-import { compileTextConversion, type TextConversion } from './lib/coerce.ts';
+import { type Static, Type } from 'typebox';
+import { loggableSettings, parseEnvironment } from './lib/environment.ts';
+
+export { ConfigError, parseEnvironment } from './lib/environment.ts';
 
 /** A browser origin: scheme, host, optional port, nothing else. */
 const ORIGIN = String.raw`https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?`;
@@ -10,12 +11,9 @@ const listOf = (item: string) => String.raw`^(\s*${item}\s*(,\s*${item}\s*)*)?$`
 
 /**
  * Every environment variable the API reads (names exactly as in the environment), validated once at
- * start-up. Give each a `default` unless it must be set. Options beyond JSON Schema:
- * - `secret: true`: the value is never printed (error messages never print values anyway);
- * - `productionMinLength: n`: required, at least n characters, when NODE_ENV=production, so that no
- *   development default reaches production (it must be set explicitly). A signing key, for example:
- *   `Type.String({ default: '', secret: true, productionMinLength: 32 })`.
- * Features add their variables to this object.
+ * start-up (see parseEnvironment for the options beyond JSON Schema: `secret`, `productionMinLength`). Give
+ * each a `default` unless it must be set; a signing key, for example:
+ * `Type.String({ default: '', secret: true, productionMinLength: 32 })`. Features add their variables here.
  */
 export const ConfigSchema = Type.Object({
   NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], {
@@ -62,87 +60,12 @@ export const ConfigSchema = Type.Object({
 
 export type Config = Static<typeof ConfigSchema>;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
 /** Reads, converts and validates the environment; throws a ConfigError naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return parseEnvironment(ConfigSchema, env);
 }
 
-/** Options this module understands on top of JSON Schema (see ConfigSchema). */
-interface VariableOptions {
-  secret?: boolean;
-  productionMinLength?: number;
-}
-
-const compiled = new WeakMap<TObject, { convert: TextConversion; check: ReturnType<typeof Compile> }>();
-
-/**
- * Validates `env` against any schema shaped like ConfigSchema. Unset and empty variables take their
- * defaults; numbers and booleans must be spelled exactly. Messages name the variable and the rule it
- * breaks, never the value (which may be a secret).
- */
-export function parseEnvironment<S extends TObject>(schema: S, env: NodeJS.ProcessEnv): Static<S> {
-  const raw: Record<string, unknown> = {};
-  for (const name of Object.keys(schema.properties)) {
-    const value = env[name];
-    if (value !== undefined && value !== '') raw[name] = value;
-  }
-  let parser = compiled.get(schema);
-  if (!parser) {
-    parser = { convert: compileTextConversion(schema), check: Compile(schema) };
-    compiled.set(schema, parser);
-  }
-  const candidate = parser.convert(raw);
-  const [error] = parser.check.Errors(candidate);
-  if (error) {
-    const missing = (error.params as { requiredProperties?: string[] }).requiredProperties?.[0];
-    if (missing) throw new ConfigError(`Missing environment variable ${missing}: it is required`);
-    const name = error.instancePath.split('/')[1] ?? 'environment';
-    throw new ConfigError(
-      `Invalid environment variable ${name}: ${describeRule(schema.properties[name], error.keyword, error.message)}`,
-    );
-  }
-  const config = candidate as Static<S>;
-  if ((config as { NODE_ENV?: unknown }).NODE_ENV === 'production') assertProductionValues(schema, raw);
-  return config;
-}
-
-/**
- * The rule in words: "must be one of: a, b" for a choice of literals (TypeBox says "must be equal to
- * constant"), and the schema's description for a pattern (a regular expression helps nobody).
- */
-function describeRule(schema: TSchema | undefined, keyword: string, message: string): string {
-  const { anyOf, description } = (schema ?? {}) as { anyOf?: { const?: unknown }[]; description?: string };
-  const choices = anyOf?.map((option) => option.const);
-  if (choices?.every((c) => typeof c === 'string')) return `must be one of: ${choices.join(', ')}`;
-  if (keyword === 'pattern' && description) return `must be ${description}`;
-  return message;
-}
-
-/** Variables with `productionMinLength` must be set explicitly in production: a default never counts. */
-function assertProductionValues(schema: TObject, given: Record<string, unknown>): void {
-  for (const [name, property] of Object.entries(schema.properties) as [string, TSchema & VariableOptions][]) {
-    const minimum = property.productionMinLength;
-    if (minimum === undefined) continue;
-    const value = given[name];
-    if (typeof value !== 'string' || value.length < minimum) {
-      throw new ConfigError(
-        `Invalid environment variable ${name}: required in production, at least ${minimum} characters`,
-      );
-    }
-  }
-}
-
 /** The configuration as it may be logged: secret values are replaced by whether they are set. */
 export function loggableConfig(config: Config): Record<string, unknown> {
-  const values: Record<string, unknown> = config;
-  return Object.fromEntries(
-    Object.entries(ConfigSchema.properties as Record<string, TSchema & VariableOptions>).map(([name, schema]) => {
-      const value = values[name];
-      return [name, schema.secret === true ? (value === '' ? '[unset]' : '[set]') : value];
-    }),
-  );
+  return loggableSettings(ConfigSchema, config);
 }

@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { Type } from 'typebox';
 import { HttpMetrics } from '../lib/metrics/http.ts';
 import { countSignals } from '../lib/metrics/signals.ts';
 import { bearerTokenCheck } from '../lib/metrics/token.ts';
-import { HttpError } from '../lib/problem.ts';
+import { packageInfo } from '../lib/package-info.ts';
+import { HttpError, sendProblem } from '../lib/problem.ts';
 import { ProblemSchema, problemResponses } from '../schemas/problem.ts';
 
 declare module 'fastify' {
@@ -57,33 +57,33 @@ function processMetrics(): Registry {
   return processRegistry;
 }
 
-/** The project's name and version, from package.json (two levels up from src/plugins, dist/plugins, dist/bundle). */
-function buildInfo(): { name: string; version: string } {
-  const pkg: { name?: string; version?: string } = JSON.parse(
-    readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-  );
-  return { name: pkg.name ?? 'api', version: pkg.version ?? '0.0.0' };
+export interface MetricsSettings {
+  /** The bearer token a scraper must present; empty refuses every request. */
+  METRICS_TOKEN: string;
+  /** Distinct signed-in clients counted per client (0: off). */
+  METRICS_CLIENT_LIMIT: number;
 }
 
 /**
- * Prometheus metrics on GET /metrics, for a scraper presenting `Authorization: Bearer <METRICS_TOKEN>`:
+ * Prometheus metrics on GET /metrics, for a scraper presenting `Authorization: Bearer <METRICS_TOKEN>`
+ * (settings: the plugin's options):
  * RED metrics per route template (src/lib/metrics/http.ts), requests in flight, the process and
  * runtime defaults, build info, and the signals other features publish (src/lib/metrics/signals.ts).
  * Each app has its own registry, so several apps in one process (tests) never share series; the
  * process metrics are the process's.
  */
-export const metrics = fp(
-  async (app) => {
+export const metrics = fp<MetricsSettings>(
+  async (app, settings) => {
     const runtime = processMetrics();
     const registry = new Registry();
-    const info = buildInfo();
+    const info = packageInfo();
     new Gauge({
       name: 'app_build_info',
       help: 'Always 1; the labels say which build is running',
       labelNames: ['name', 'version'],
       registers: [registry],
     }).set(info, 1);
-    const http = new HttpMetrics(registry, app.config.METRICS_CLIENT_LIMIT);
+    const http = new HttpMetrics(registry, settings.METRICS_CLIENT_LIMIT);
     const stopCounting = countSignals(registry);
     app.addHook('onClose', async () => {
       stopCounting();
@@ -112,18 +112,19 @@ export const metrics = fp(
       done();
     });
 
-    const authorized = bearerTokenCheck(app.config.METRICS_TOKEN);
-    if (app.config.METRICS_TOKEN === '') app.log.warn('METRICS_TOKEN is not set: /metrics refuses every request');
+    const authorized = bearerTokenCheck(settings.METRICS_TOKEN);
+    if (settings.METRICS_TOKEN === '') app.log.warn('METRICS_TOKEN is not set: /metrics refuses every request');
     app.get(
       METRICS_PATH,
       {
         config: ROUTE_CONFIG,
         schema: ROUTE_SCHEMA,
-        onRequest: (request, _reply, done) => {
-          if (authorized(request.headers.authorization)) return done();
-          done(
-            new HttpError(401, 'A valid bearer token is required.', { 'www-authenticate': 'Bearer realm="metrics"' }),
-          );
+        onRequest: async (request, reply) => {
+          if (authorized(request.headers.authorization)) return;
+          const refusal = new HttpError(401, 'A valid bearer token is required.', {
+            'www-authenticate': 'Bearer realm="metrics"',
+          });
+          return sendProblem(request, reply, refusal);
         },
       },
       async (_request, reply) => {

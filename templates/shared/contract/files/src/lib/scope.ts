@@ -1,5 +1,3 @@
-import type { SqlValue } from '../db/database.ts';
-
 /** Column -> value pairs that confine every query of a request (e.g. `{ owner_id }` when signed in). */
 export type DataScope = Readonly<Record<string, string>>;
 
@@ -20,7 +18,7 @@ export function scopeKey(scope: DataScope): string {
 }
 
 /** `AND col = $n` for each scope entry, numbering placeholders from `firstIndex`. */
-export function scopeConditions(scope: DataScope, firstIndex: number): { sql: string; params: SqlValue[] } {
+export function scopeConditions(scope: DataScope, firstIndex: number): { sql: string; params: string[] } {
   const entries = scopeEntries(scope);
   return {
     sql: entries.map(([column], i) => ` AND ${column} = $${firstIndex + i}`).join(''),

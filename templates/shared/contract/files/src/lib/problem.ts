@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** One failed check of a validation error, located by JSON Pointer (RFC 6901). */
 export interface InvalidParam {
@@ -42,3 +43,15 @@ export function problem(status: number, instance: string, detail?: string, error
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+/**
+ * Answers with the problem for `error` from a hook, without passing through the app's error handler:
+ * the same body and headers wherever a feature runs, whatever error handler the app has.
+ */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: HttpError): FastifyReply {
+  return reply
+    .code(error.statusCode)
+    .headers(error.headers)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(problem(error.statusCode, request.url.split('?')[0] ?? '/', error.message));
+}
