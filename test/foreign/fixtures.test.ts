@@ -4,9 +4,9 @@
  * its probe with 200 JSON; each refusal fixture says what the refusal must mention and has no lockfile.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { isWorking, listFixtures, preparedFixture, runFixtureScript, startFixture } from '../helpers/fixtures.ts';
 import { testCounts } from '../helpers/generated.ts';
 
@@ -64,6 +64,11 @@ for (const fixture of working) {
 
     before(async () => {
       dir = await preparedFixture('fastify', fixture.name);
+    });
+
+    // The copy's temp folder only: its node_modules is a link, which rm removes without following.
+    after(() => {
+      if (dir) rmSync(path.dirname(dir), { recursive: true, force: true });
     });
 
     for (const job of ['typecheck', 'test', 'lint'] as const) {
