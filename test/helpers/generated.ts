@@ -83,14 +83,16 @@ export interface StepResult {
   output: string;
 }
 
+/** Runs a package.json script with the project's package manager (npm unless told), without a terminal. */
 export async function runScript(
   project: string,
   script: string,
   env: Record<string, string> = {},
   timeoutMs = 240_000,
+  packageManager: 'npm' | 'pnpm' = 'npm',
 ): Promise<StepResult> {
   const started = Date.now();
-  const result = await execa('npm', ['run', '--silent', script], {
+  const result = await execa(packageManager, ['run', '--silent', script], {
     cwd: project,
     env: projectEnv(env),
     extendEnv: false,
