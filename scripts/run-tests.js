@@ -6,7 +6,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 
 const suites = process.argv.slice(2);
 const patterns =
-  suites.length > 0 ? suites.map((s) => (s.endsWith('.ts') ? s : `${s.replace(/\/$/, '')}/**/*.test.ts`)) : ['test/**/*.test.ts'];
+  suites.length > 0
+    ? suites.map((s) => (s.endsWith('.ts') ? s : `${s.replace(/\/$/, '')}/**/*.test.ts`))
+    : ['test/!(fixtures)/**/*.test.ts'];
 mkdirSync('.test-output', { recursive: true });
 const tap = '.test-output/results.tap';
 const result = spawnSync(

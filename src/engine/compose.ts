@@ -8,6 +8,7 @@ import type { FeatureDefinition } from '../features/types.ts';
 import type { ConfigProperty } from '../patch/config-property.ts';
 import type { OrderKeys, Patch } from '../patch/types.ts';
 import { templatesRoot } from '../paths.ts';
+import { formatChanges, projectFormatter } from '../project/formatter.ts';
 import { dependenciesFor } from './dependencies.ts';
 import { mergeEnvExample } from './env-file.ts';
 import { type Answers, hashContent, isPristine, MANIFEST_FILE, type Manifest, serializeManifest } from './manifest.ts';
@@ -77,7 +78,15 @@ export async function composeProject(input: ComposeInput): Promise<void> {
       edited.push(file.path);
     }
   };
-  for (const file of renderAll(input, context, ts)) write(file);
+  const formatter = target.kind === 'foreign' ? await projectFormatter(target.facts.root, target.facts.style) : undefined;
+  const formatted = new Map<string, string>();
+  for (const file of renderAll(input, context, ts)) {
+    if (formatter) {
+      file.content = await formatter.format(file.path, file.content);
+      formatted.set(file.path, file.content);
+    }
+    write(file);
+  }
   if (theirs.length > 0) {
     throw new UserError(
       `These files are already in the project and are yours (create-hardened-api did not write them): ${theirs.join(', ')}.`,
@@ -99,6 +108,8 @@ export async function composeProject(input: ComposeInput): Promise<void> {
     const { mountSupport } = await import('../project/fastify/mount.ts');
     mountSupport(tree, target, ownedByUs);
   }
+  // Patches, merges and the mount edited files after they were formatted: the project's formatter has the last word.
+  if (formatter) await formatChanges(tree, formatter, formatted);
 
   const files: Record<string, string> = { ...(previous?.files ?? {}) };
   for (const change of tree.changes()) {
@@ -115,7 +126,8 @@ export async function composeProject(input: ComposeInput): Promise<void> {
     answers,
     files,
   };
-  tree.write(MANIFEST_FILE, serializeManifest(manifest));
+  const text = serializeManifest(manifest);
+  tree.write(MANIFEST_FILE, formatter ? await formatter.format(MANIFEST_FILE, text) : text);
 }
 
 function templateRoot(input: ComposeInput): string {

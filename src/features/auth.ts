@@ -8,6 +8,8 @@ export const auth = defineFeature({
   title: 'Authentication',
   description:
     'Deny by default: users with scrypt passwords, EdDSA access tokens (RFC 8725) with rotating refresh tokens and revocation, optional API keys; items become owner-scoped',
+  unsupportedForeign:
+    "it brings its own users, tokens and a deny-by-default hook on our database layer, which would fight the project's own authentication. Keep yours; the hardening checklist (rows 3-7) lists what its token verification must pin.",
   presets: ['standard', 'full'],
   option: {
     flag: 'auth',

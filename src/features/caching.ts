@@ -8,6 +8,7 @@ export const caching = defineFeature({
   title: 'Caching',
   description:
     'Strong ETags and 304s, Cache-Control per request (private for personal data), an owner-scoped cache of resource reads (memory LRU or Redis) invalidated on every write',
+  unsupportedForeign: 'not yet adapted to projects we did not generate.',
   presets: ['full'],
   dependencies: { ...IOREDIS },
   shared: ['redis'],

@@ -5,5 +5,6 @@ export const ci = defineFeature({
   title: 'GitHub Actions CI',
   description:
     'CI on Node 22 and 24 against both databases, npm audit, Dependabot and CodeQL; least-privilege permissions and SHA-pinned actions',
+  unsupportedForeign: 'not yet adapted to projects we did not generate.',
   presets: ['standard', 'full'],
 });

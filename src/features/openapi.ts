@@ -7,6 +7,7 @@ export const openapi = defineFeature({
   title: 'OpenAPI docs',
   description:
     'OpenAPI 3.1 generated from the route schemas at /openapi.json, Swagger UI at /docs (own CSP, off in production unless enabled), Spectral OWASP lint',
+  unsupportedForeign: 'not yet adapted to projects we did not generate.',
   presets: ['standard', 'full'],
   dependencies: { '@fastify/swagger': '9.9.3', '@fastify/swagger-ui': '6.1.3' },
   devDependencies: {

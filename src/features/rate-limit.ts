@@ -8,6 +8,7 @@ export const rateLimit = defineFeature({
   title: 'Rate limiting',
   description:
     'Per-client budgets (user, else IP with IPv6 /64 grouping), stricter on sensitive routes; 429 problem + Retry-After, RateLimit/RateLimit-Policy fields; memory or Redis',
+  unsupportedForeign: 'not yet adapted to projects we did not generate.',
   presets: ['standard', 'full'],
   dependencies: { '@fastify/rate-limit': '11.2.0', ...IOREDIS },
   shared: ['redis'],

@@ -12,6 +12,7 @@ export const resilience = defineFeature({
   title: 'Resilience',
   description:
     'Outbound HTTP client (undici) with SSRF guard, timeouts, retries with backoff and Retry-After, retry budget, circuit breaker and bulkhead; an upstream-backed route that degrades to last good data; Idempotency-Key on POST',
+  unsupportedForeign: 'not yet adapted to projects we did not generate.',
   presets: ['full'],
   dependencies: { undici: '7.30.2' },
   env: [

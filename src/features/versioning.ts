@@ -14,6 +14,8 @@ export const versioning = defineFeature({
   title: 'Versioning',
   description:
     'URL major versions: /v2 beside /v1 on the same data access; v1 Deprecation (RFC 9745), Sunset (RFC 8594) and Link headers, 410 Gone after the sunset',
+  unsupportedForeign:
+    "it serves our example resource under /v1 and /v2; an existing API's URLs would change. Register your routes under a version prefix yourself (`register(routes, { prefix: '/v1' })`).",
   presets: ['full'],
   env: [
     {

@@ -204,6 +204,18 @@ export function runFixtureScript(dir: string, scriptName: string, env: Record<st
   return runScript(dir, scriptName, env, 240_000, packageManagerOf(dir));
 }
 
+/**
+ * Installs a project's dependencies in place with its own package manager, updating its lockfile as a
+ * developer's install would (after `add` changed package.json). Never on a linked node_modules.
+ */
+export async function installProject(dir: string): Promise<StepResult> {
+  const pm = packageManagerOf(dir);
+  const args = pm === 'pnpm' ? ['install', '--no-frozen-lockfile'] : ['install', '--no-audit', '--no-fund'];
+  const started = Date.now();
+  const result = await execa(pm, args, { cwd: dir, env: projectEnv(), extendEnv: false, all: true, reject: false, stdin: 'ignore' });
+  return { ok: result.exitCode === 0, ms: Date.now() - started, output: result.all ?? '' };
+}
+
 export interface StartFixtureOptions {
   env?: Record<string, string>;
   /** How long the probe may take to answer after the start (default 20 s). */

@@ -108,7 +108,8 @@ export const metrics = fp<MetricsSettings>(
       if (url !== undefined && unmeasured(url)) return done();
       http.record(request.method, url, reply.statusCode, reply.elapsedTime / 1000);
       // dataScope is unset when a request failed before the base's request context ran (a framework error).
-      http.recordClient(request.dataScope?.owner_id);
+      const { owner_id: owner } = request.dataScope ?? {};
+      http.recordClient(owner);
       done();
     });
 

@@ -9,6 +9,13 @@ interface ScalarProperty {
   default: unknown;
 }
 
+/** The parts of a property's schema the conversion reads. */
+interface PropertySchema {
+  type?: unknown;
+  anyOf?: unknown;
+  default?: unknown;
+}
+
 const INTEGER = /^-?\d{1,15}$/;
 const NUMBER = /^-?\d{1,15}(\.\d{1,15})?$/;
 const SCALARS = new Set(['string', 'integer', 'number', 'boolean']);
@@ -23,7 +30,7 @@ const SCALARS = new Set(['string', 'integer', 'number', 'boolean']);
  * generic path.
  */
 export function compileTextConversion(schema: TSchema): TextConversion {
-  const { type, properties } = schema as { type?: unknown; properties?: Record<string, Record<string, unknown>> };
+  const { type, properties } = schema as { type?: unknown; properties?: Record<string, PropertySchema> };
   const scalars: ScalarProperty[] = [];
   const flat =
     type === 'object' &&

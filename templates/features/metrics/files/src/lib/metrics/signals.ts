@@ -6,7 +6,16 @@ import { BoundedLabel } from './bounded-label.ts';
 const LABEL_LIMIT = 50;
 const CIRCUIT_STATES = ['closed', 'open', 'half-open'] as const;
 
-type Message = Record<string, unknown>;
+/** The fields signals carry (docs/feature-contract.md, "Signal channels"); any may be missing. */
+interface Message {
+  reason?: unknown;
+  permission?: unknown;
+  policy?: unknown;
+  cache?: unknown;
+  hit?: unknown;
+  upstream?: unknown;
+  state?: unknown;
+}
 const fields = (message: unknown): Message =>
   typeof message === 'object' && message !== null ? (message as Message) : {};
 
