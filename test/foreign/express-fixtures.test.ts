@@ -186,7 +186,7 @@ function lockedVersions(file: string): string {
 export async function copyFixture(framework: Framework, name: string): Promise<string> {
   const installed = await installedFixture(framework, name);
   const source = path.join(fixturesRoot, framework, name);
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), `fixture-${framework}-`)), name);
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), `${framework}-fixture-copy-`)), name);
   const skip = new Set(['node_modules', 'dist', 'coverage', '.test-output']);
   cpSync(source, dir, { recursive: true, filter: (file) => !skip.has(path.basename(file)) || path.dirname(file) !== source });
   symlinkSync(path.join(installed, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
