@@ -139,7 +139,8 @@ describe('add on Fastify projects we did not generate', () => {
           const { stderr } = await addWithPlan(dir, [id]);
           const manifest = path.join(dir, '.hardened-api.json');
           const added = existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')).features as string[]).includes(id);
-          if (!added) assert.match(stderr, new RegExp(`${id}: the project already has it`), `${id} was neither added nor found there already`);
+          if (!added)
+            assert.match(stderr, new RegExp(`${id}: the project already has it`), `${id} was neither added nor found there already`);
           await prove(dir, fixture, [id]);
           table.push(`${fixture.name} ${id} ${((Date.now() - started) / 1000).toFixed(1)}s`);
         });
