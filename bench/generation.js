@@ -6,6 +6,8 @@ import { median, round } from './lib/stats.js';
 import { peerCommands } from './peers/peers.js';
 
 const bin = path.resolve('bin/create-hardened-api.js');
+/** A project we did not generate (test/fixtures/fastify) that `add` is timed on, as users run it: no install. */
+const FOREIGN = { fixture: 'factory-typeprovider', feature: 'metrics' };
 const QUIET = ['--yes', '--no-install', '--no-git'];
 
 function freshDir() {
@@ -27,6 +29,8 @@ export function benchGeneration({ runs, features, peers }) {
   const presets = ['minimal', 'standard', 'full'];
   const samples = Object.fromEntries(presets.map((p) => [`create --preset ${p}`, []]));
   for (const id of features) samples[`add ${id}`] = [];
+  const foreignName = `add ${FOREIGN.feature} (foreign: ${FOREIGN.fixture})`;
+  samples[foreignName] = [];
   for (const peer of peers) samples[peer.name] = [];
 
   const base = freshDir();
@@ -39,11 +43,20 @@ export function benchGeneration({ runs, features, peers }) {
     return seconds;
   };
 
+  const addForeignOnce = () => {
+    const dir = freshDir();
+    cpSync(path.resolve('test/fixtures/fastify', FOREIGN.fixture), dir, { recursive: true });
+    const seconds = timeCommand(process.execPath, [bin, 'add', FOREIGN.feature, '--dir', dir, '--no-install']);
+    rmSync(path.dirname(dir), { recursive: true, force: true });
+    return seconds;
+  };
+
   createOnce('full');
   for (const peer of peers) peer.run();
   for (let round_ = 0; round_ < runs; round_++) {
     for (const preset of presets) samples[`create --preset ${preset}`].push(createOnce(preset));
     for (const id of features) samples[`add ${id}`].push(addOnce(id));
+    samples[foreignName].push(addForeignOnce());
     for (const peer of peers) samples[peer.name].push(peer.run());
   }
   rmSync(path.dirname(base), { recursive: true, force: true });
