@@ -51,7 +51,11 @@ export async function add(args: CliArgs): Promise<void> {
   for (const { added: id, by } of addedRequirements([...existing, ...requested], features)) log.info(`Adding ${id} (required by ${by}).`);
   const options = { ...(previous?.answers.options ?? {}), ...validateOptions(added, args.featureOptions) };
   const name = previous?.answers.name ?? packageName(tree) ?? path.basename(directory);
-  if (target.kind === 'foreign' && !args.json) log.info(`Found the app: ${target.app.label}.`);
+  if (target.kind === 'foreign' && !args.json) {
+    log.info(`Found the app: ${target.app.label}.`);
+    if (target.envSchema)
+      log.info(`Settings: new variables are declared in ${target.envSchema.label} too (secrets only in ${target.supportDir}/config.ts).`);
+  }
 
   await composeProject({ tree, previous, features, registry, answers: { name, options }, target, version: generatorVersion });
   const changes = tree.changes();

@@ -255,6 +255,11 @@ async function applyPatches(input: ComposeInput, order: OrderKeys): Promise<void
     patch.apply({ file: files.get(filePath), path: filePath, order, key, paths });
   }
   for (const [filePath, additions] of configProperties) applyConfigProperties(files.get(filePath), filePath, order, additions);
+  const envSchema = foreign?.envSchema;
+  if (foreign && envSchema) {
+    const { declareInProjectSchema } = await import('../project/env-schema/declare.ts');
+    declareInProjectSchema(files.get(envSchema.file), envSchema, [...configProperties.values()].flat(), foreign.facts.style);
+  }
   files.flush();
   if (foreign) await restyleOwnFiles(input.tree, foreign, [fileForRole(foreign, 'app'), fileForRole(foreign, 'config')]);
 }

@@ -1,4 +1,5 @@
 import { type FileRole, IDENTITY_PATHS, type ProjectPaths } from '../patch/types.ts';
+import type { EnvSchemaLocation } from '../project/env-schema/find-env-schema.ts';
 import type { ProjectFacts } from '../project/facts.ts';
 import type { FastifyAppLocation } from '../project/fastify/find-app.ts';
 
@@ -17,6 +18,8 @@ export interface ForeignTarget {
   facts: ProjectFacts;
   app: FastifyAppLocation;
   supportDir: string;
+  /** The project's own environment schema, when it has one we can extend with our (non-secret) variables. */
+  envSchema: EnvSchemaLocation | undefined;
 }
 
 export type ProjectTarget = GeneratedTarget | ForeignTarget;

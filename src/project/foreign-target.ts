@@ -1,6 +1,7 @@
 import type { Manifest } from '../engine/manifest.ts';
 import type { ForeignTarget } from '../engine/project-target.ts';
 import type { Tree } from '../engine/tree.ts';
+import { findEnvSchema } from './env-schema/find-env-schema.ts';
 import { type ProjectFacts, readProjectFacts } from './facts.ts';
 import { findFastifyApp } from './fastify/find-app.ts';
 import { RefusalError } from './refusal.ts';
@@ -16,7 +17,8 @@ export async function foreignTarget(tree: Tree, previous: Manifest | undefined):
   const facts = await readProjectFacts(tree);
   assertPatchable(facts);
   const app = findFastifyApp(tree, facts);
-  return { kind: 'foreign', framework: 'fastify', facts, app, supportDir: previous?.support ?? supportFolder(app.file) };
+  const supportDir = previous?.support ?? supportFolder(app.file);
+  return { kind: 'foreign', framework: 'fastify', facts, app, supportDir, envSchema: findEnvSchema(tree, facts, supportDir) };
 }
 
 function assertPatchable(facts: ProjectFacts): void {
