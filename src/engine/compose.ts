@@ -241,7 +241,8 @@ async function applyPatches(input: ComposeInput, order: OrderKeys): Promise<void
   if (planned.length === 0) return;
 
   const { openSourceFiles } = await import('../patch/project.ts');
-  const { applyConfigProperties, isConfigPropertyPatch } = await import('../patch/config-property.ts');
+  const { isConfigPropertyPatch } = await import('../patch/config-property.ts');
+  const { applyConfigProperties } = await import('../patch/config-property-apply.ts');
   const foreign = input.target.kind === 'foreign' ? input.target : undefined;
   const files = openSourceFiles(input.tree, foreign?.facts.style);
   const configProperties = new Map<string, (ConfigProperty & { key: readonly number[] })[]>();
@@ -252,7 +253,7 @@ async function applyPatches(input: ComposeInput, order: OrderKeys): Promise<void
       configProperties.set(filePath, [...(configProperties.get(filePath) ?? []), { ...patch.configProperty, key }]);
       continue;
     }
-    patch.apply({ file: files.get(filePath), path: filePath, order, key, paths });
+    await patch.apply({ file: files.get(filePath), path: filePath, order, key, paths });
   }
   for (const [filePath, additions] of configProperties) applyConfigProperties(files.get(filePath), filePath, order, additions);
   const envSchema = foreign?.envSchema;

@@ -1,11 +1,5 @@
-import type { Statement } from 'ts-morph';
-import { type AppFactory, findAppFactory, importSource, type Registration, registrations } from './app-factory.ts';
-import { ensureImport } from './imports.ts';
-import { resolveSpecifier, specifierFor, stripExtension } from './module-paths.ts';
-import { insertionIndex } from './ordered-insert.ts';
-import { PatchError } from './patch-error.ts';
-import type { Patch, PatchContext } from './types.ts';
-
+import { stripExtension } from './module-paths.ts';
+import type { Patch } from './types.ts';
 export interface PluginSpec {
   /** Local name of the plugin, e.g. `rateLimit`; the module's named export of that name. */
   name: string;
@@ -48,66 +42,10 @@ export function registerPlugin(spec: PluginSpec): Patch {
     role: 'app',
     kind: KINDS[placement],
     identity: stripExtension(spec.file),
-    apply(context: PatchContext) {
-      const { file, path } = context;
-      const factory = findAppFactory(file);
-      if (!factory) {
-        throw new PatchError(
-          `Could not find the app factory in ${path}: looked for a function that assigns the result of calling the 'fastify' import to a variable (const app = Fastify(...)).`,
-        );
-      }
-      ensureImport(file, { from: specifierFor(file, path, context.paths.toProject(spec.file)), named: spec.name });
-      const existing = registrations(factory);
-      if (existing.some((r) => r.plugin === spec.name)) return;
-      // Each registration's module as the templates name it, so that ordering works wherever our files sit.
-      const modules = existing.map((r) => {
-        const specifier = r.plugin ? importSource(file, r.plugin) : undefined;
-        const module = specifier ? resolveSpecifier(path, specifier) : undefined;
-        return module ? context.paths.toTemplate(module) : undefined;
-      });
-      const before =
-        placement === 'first'
-          ? firstFeatureOrRoute(factory, existing, modules, context)
-          : placement === 'last'
-            ? returnStatement(factory)
-            : amongFeatures(factory, existing, modules, context);
-      const prefix = spec.prefix ? `prefix: '${spec.prefix}'` : undefined;
-      const options = spec.settings ? (prefix ? `, { ...config, ${prefix} }` : ', config') : prefix ? `, { ${prefix} }` : '';
-      const statement = `await ${factory.instance}.register(${spec.name}${options});`;
-      factory.body.insertStatements(before ? before.getChildIndex() : factory.body.getStatements().length, statement);
+    // The AST work (and ts-morph) loads only when a patch runs: `--version`, `--help` and `list` stay cheap.
+    async apply(context) {
+      const { registerPluginIn } = await import('./register-plugin-apply.ts');
+      registerPluginIn(spec, context);
     },
   };
-}
-
-function returnStatement(factory: AppFactory): Statement | undefined {
-  return factory.body.getStatements().find((s) => s.getText().startsWith(`return ${factory.instance}`));
-}
-
-/** Before the first route registration (or the return, or at the end), among feature plugins by registry order. */
-function amongFeatures(
-  factory: AppFactory,
-  existing: readonly Registration[],
-  modules: readonly (string | undefined)[],
-  context: PatchContext,
-): Statement | undefined {
-  let anchor = modules.findIndex((m) => m?.includes('/routes/'));
-  let anchorStatement: Statement | undefined = anchor >= 0 ? existing[anchor]?.statement : undefined;
-  if (!anchorStatement) {
-    anchor = existing.length;
-    anchorStatement = returnStatement(factory);
-  }
-  const keys = modules.slice(0, anchor).map((m) => (m ? context.order.of('plugin', m) : undefined));
-  const position = insertionIndex(keys, context.key, anchor);
-  return position < anchor ? existing[position]?.statement : anchorStatement;
-}
-
-/** Before the first registration of a route plugin or of a feature's plugin (or the return). */
-function firstFeatureOrRoute(
-  factory: AppFactory,
-  existing: readonly Registration[],
-  modules: readonly (string | undefined)[],
-  context: PatchContext,
-): Statement | undefined {
-  const index = modules.findIndex((m) => m !== undefined && (m.includes('/routes/') || context.order.of('plugin', m) !== undefined));
-  return index >= 0 ? existing[index]?.statement : returnStatement(factory);
 }

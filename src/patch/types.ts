@@ -38,7 +38,7 @@ export interface Patch {
   readonly identity: string;
   /** Applied only when this sub-choice of the feature is selected (see `forChoice`). */
   readonly choice?: string;
-  apply(context: PatchContext): void;
+  apply(context: PatchContext): Promise<void> | void;
 }
 
 /** The patch, applied only when `choice` (a sub-choice of its feature) is selected. */

@@ -41,86 +41,92 @@ const KEYS: Record<string, number[]> = {
 };
 const order: OrderKeys = { of: (kind, identity) => KEYS[`${kind}:${identity}`] };
 
-function run(source: string, path: string, patches: readonly Patch[]): string {
+async function run(source: string, path: string, patches: readonly Patch[]): Promise<string> {
   const tree = new Tree(null);
   tree.write(path, source);
   const files = openSourceFiles(tree);
   for (const patch of patches) {
     const key = order.of(patch.kind, patch.identity) ?? [99];
-    patch.apply({ file: files.get(path), path, order, key, paths: IDENTITY_PATHS });
+    await patch.apply({ file: files.get(path), path, order, key, paths: IDENTITY_PATHS });
   }
   files.flush();
   return tree.read(path) ?? '';
 }
 
-describe('registerPlugin', () => {
-  it('imports the plugin and registers it before the routes, keeping the user code', () => {
-    const out = run(APP, 'src/app.ts', [metrics]);
+describe('registerPlugin', async () => {
+  it('imports the plugin and registers it before the routes, keeping the user code', async () => {
+    const out = await run(APP, 'src/app.ts', [metrics]);
     assert.match(out, /import \{ metrics \} from '\.\/plugins\/metrics\.ts';\nimport \{ healthRoutes \}/);
     assert.match(out, /await app\.register\(errors\);\n {2}await app\.register\(metrics\);\n {2}await app\.register\(healthRoutes\);/);
     assert.match(out, /\/\/ The user's comment stays\./);
   });
 
-  it('is idempotent', () => {
-    const once = run(APP, 'src/app.ts', [metrics]);
-    assert.equal(run(once, 'src/app.ts', [metrics]), once);
+  it('is idempotent', async () => {
+    const once = await run(APP, 'src/app.ts', [metrics]);
+    assert.equal(await run(once, 'src/app.ts', [metrics]), once);
   });
 
-  it('gives the same result whatever order features are added in', () => {
-    assert.equal(run(APP, 'src/app.ts', [rateLimit, metrics]), run(APP, 'src/app.ts', [metrics, rateLimit]));
-    assert.equal(run(run(APP, 'src/app.ts', [metrics]), 'src/app.ts', [rateLimit]), run(APP, 'src/app.ts', [rateLimit, metrics]));
+  it('gives the same result whatever order features are added in', async () => {
+    assert.equal(await run(APP, 'src/app.ts', [rateLimit, metrics]), await run(APP, 'src/app.ts', [metrics, rateLimit]));
+    assert.equal(
+      await run(await run(APP, 'src/app.ts', [metrics]), 'src/app.ts', [rateLimit]),
+      await run(APP, 'src/app.ts', [rateLimit, metrics]),
+    );
   });
 
-  it('finds the factory when the Fastify call is chained', () => {
+  it('finds the factory when the Fastify call is chained', async () => {
     const chained = APP.replace('Fastify({ logger: false });', 'Fastify({ logger: false }).setValidatorCompiler(compile);');
-    assert.match(run(chained, 'src/app.ts', [metrics]), /await app\.register\(errors\);\n {2}await app\.register\(metrics\);/);
+    assert.match(await run(chained, 'src/app.ts', [metrics]), /await app\.register\(errors\);\n {2}await app\.register\(metrics\);/);
   });
 
-  it('follows the file convention for import extensions', () => {
+  it('follows the file convention for import extensions', async () => {
     const jsStyle = APP.replaceAll(".ts'", ".js'");
-    assert.match(run(jsStyle, 'src/app.ts', [metrics]), /from '\.\/plugins\/metrics\.js'/);
+    assert.match(await run(jsStyle, 'src/app.ts', [metrics]), /from '\.\/plugins\/metrics\.js'/);
   });
 
-  it('says what it looked for, and where, when there is no app factory', () => {
-    assert.throws(
-      () => run('export const x = 1;\n', 'src/app.ts', [metrics]),
+  it('says what it looked for, and where, when there is no app factory', async () => {
+    await assert.rejects(
+      run('export const x = 1;\n', 'src/app.ts', [metrics]),
       /Could not find the app factory in src\/app\.ts: looked for .*Fastify\(/,
     );
   });
 
-  it('`first` goes before every feature plugin and route; `last` (with a prefix) right before `return app`', () => {
+  it('`first` goes before every feature plugin and route; `last` (with a prefix) right before `return app`', async () => {
     const docs = registerPlugin({ name: 'openapi', file: 'src/plugins/openapi.ts', placement: 'first' });
     const rates = registerPlugin({ name: 'rates', file: 'src/routes/v1/rates.ts', prefix: '/v1/rates', placement: 'last' });
-    const out = run(APP, 'src/app.ts', [metrics, docs, rates]);
+    const out = await run(APP, 'src/app.ts', [metrics, docs, rates]);
     assert.match(out, /register\(errors\);\n {2}await app\.register\(openapi\);\n {2}await app\.register\(metrics\);/);
     assert.match(out, /prefix: '\/v1\/items' \}\);\n {2}await app\.register\(rates, \{ prefix: '\/v1\/rates' \}\);\n {2}return app;/);
-    assert.equal(run(out, 'src/app.ts', [metrics, docs, rates]), out, 'idempotent');
+    assert.equal(await run(out, 'src/app.ts', [metrics, docs, rates]), out, 'idempotent');
   });
 
-  it('falls back to `return app` when routes are registered elsewhere', () => {
+  it('falls back to `return app` when routes are registered elsewhere', async () => {
     const app = "import fastify from 'fastify';\nexport function build() {\n  const server = fastify();\n  return server;\n}\n";
-    assert.match(run(app, 'src/app.ts', [metrics]), /await server\.register\(metrics\);\n {2}return server;/);
+    assert.match(await run(app, 'src/app.ts', [metrics]), /await server\.register\(metrics\);\n {2}return server;/);
   });
 });
 
-describe('addConfigProperty', () => {
+describe('addConfigProperty', async () => {
   const rateMax = addConfigProperty('RATE_LIMIT_MAX', 'Type.Integer({ default: 100, minimum: 1 })');
   const token = addConfigProperty('METRICS_TOKEN', "Type.String({ default: '' })");
 
-  it('adds the property to ConfigSchema, once', () => {
-    const out = run(CONFIG, 'src/config.ts', [rateMax]);
+  it('adds the property to ConfigSchema, once', async () => {
+    const out = await run(CONFIG, 'src/config.ts', [rateMax]);
     assert.match(
       out,
       /HOST: Type\.String\(\{ default: '127\.0\.0\.1' \}\),\n {2}RATE_LIMIT_MAX: Type\.Integer\(\{ default: 100, minimum: 1 \}\),\n\}\);/,
     );
-    assert.equal(run(out, 'src/config.ts', [rateMax]), out);
+    assert.equal(await run(out, 'src/config.ts', [rateMax]), out);
   });
 
-  it('orders properties by feature, not by arrival', () => {
-    assert.equal(run(run(CONFIG, 'src/config.ts', [token]), 'src/config.ts', [rateMax]), run(CONFIG, 'src/config.ts', [rateMax, token]));
+  it('orders properties by feature, not by arrival', async () => {
+    assert.equal(
+      await run(await run(CONFIG, 'src/config.ts', [token]), 'src/config.ts', [rateMax]),
+      await run(CONFIG, 'src/config.ts', [rateMax, token]),
+    );
   });
 
-  it('names the missing anchor', () => {
-    assert.throws(() => run('export const x = 1;\n', 'src/config.ts', [rateMax]), /looked for `const ConfigSchema = Type\.Object/);
+  it('names the missing anchor', async () => {
+    await assert.rejects(run('export const x = 1;\n', 'src/config.ts', [rateMax]), /looked for `const ConfigSchema = Type\.Object/);
   });
 });
