@@ -1,36 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { Tree } from '../../src/engine/tree.ts';
 import { readProjectFacts } from '../../src/project/facts.ts';
 import { findFastifyApp } from '../../src/project/fastify/find-app.ts';
-import { tempDir } from '../helpers/cli.ts';
-
-/** A minimal TypeScript project with these source files (paths relative to the project). */
-function project(files: Record<string, string>, packageJson: Record<string, unknown> = {}): string {
-  const dir = tempDir('find-app-');
-  const write = (file: string, text: string) => {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), text);
-  };
-  write(
-    'package.json',
-    JSON.stringify({
-      name: 'p',
-      type: 'module',
-      dependencies: { fastify: '5.12.8' },
-      devDependencies: { typescript: '5.9.3' },
-      ...packageJson,
-    }),
-  );
-  write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'nodenext', strict: true, outDir: 'dist' }, include: ['src'] }));
-  for (const [file, text] of Object.entries(files)) write(file, text);
-  return dir;
-}
+import { foreignProject } from '../helpers/foreign-project.ts';
 
 async function find(files: Record<string, string>, packageJson?: Record<string, unknown>) {
-  const tree = new Tree(project(files, packageJson));
+  const tree = new Tree(foreignProject(files, packageJson));
   return findFastifyApp(tree, await readProjectFacts(tree));
 }
 

@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { Tree } from '../../src/engine/tree.ts';
 import { mountSupport } from '../../src/project/fastify/mount.ts';
 import { foreignTarget } from '../../src/project/foreign-target.ts';
-import { tempDir } from '../helpers/cli.ts';
+import { foreignProject } from '../helpers/foreign-project.ts';
 
 async function mounted(files: Record<string, string>, app: string): Promise<string> {
-  const dir = tempDir('mount-');
-  const write = (file: string, text: string) => {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), text);
-  };
-  write(
-    'package.json',
-    JSON.stringify({ name: 'p', type: 'module', dependencies: { fastify: '5.12.8' }, devDependencies: { typescript: '5.9.3' } }),
-  );
-  write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'nodenext', strict: true }, include: ['src'] }));
-  for (const [file, text] of Object.entries(files)) write(file, text);
+  const dir = foreignProject(files);
   const tree = new Tree(dir);
   const target = await foreignTarget(tree, undefined);
   mountSupport(tree, target, new Set());

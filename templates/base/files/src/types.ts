@@ -1,16 +1,7 @@
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import type { ReadinessCheck } from './lib/readiness.ts';
 import type { DataScope } from './lib/scope.ts';
-
-export interface ReadinessCheck {
-  name: string;
-  check(): Promise<void>;
-  /**
-   * False when the API serves without it (every user of it fails open): readiness then stays 200 and
-   * names it under `degraded`, so that its outage does not take every instance out of service at once.
-   */
-  required?: boolean;
-}
 
 declare module 'fastify' {
   interface FastifyInstance {

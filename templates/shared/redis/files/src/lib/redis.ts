@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { ReadinessCheck } from '../types.ts';
+import type { ReadinessCheck } from './readiness.ts';
 
 interface Shared {
   connection: Promise<Redis>;
