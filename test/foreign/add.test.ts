@@ -34,7 +34,7 @@ function offered(fixture: WorkingFixture): string[] {
     .map((f) => f.id);
 }
 
-async function addWithPlan(dir: string, ids: readonly string[]): Promise<{ stderr: string }> {
+async function addWithPlan(dir: string, ids: readonly string[]): Promise<{ stderr: string; changed: string[] }> {
   const before = snapshot(dir, IGNORED);
   const plan = await cli(['add', ...ids, '--dir', dir, '--dry-run', '--json']);
   assert.equal(plan.exitCode, 0, `add ${ids.join(' ')} --dry-run:\n${plan.stderr}`);
@@ -57,15 +57,23 @@ async function addWithPlan(dir: string, ids: readonly string[]): Promise<{ stder
   const again = await cli(['add', ...ids, '--dir', dir, '--no-install']);
   assert.equal(again.exitCode, 0, again.stderr);
   assert.deepEqual(snapshot(dir, IGNORED), after, 'add again changes nothing');
-  return { stderr: added.stderr };
+  return { stderr: added.stderr, changed };
 }
 
 const strip = (content: string | undefined) => (content ?? '').replace(/^\[x\]/, '');
 const isExecutable = (content: string | undefined) => (content ?? '').startsWith('[x]');
 
-/** The project's own jobs, then the app started with every feature's settings, then each feature's checks. */
-async function prove(dir: string, fixture: WorkingFixture, ids: readonly string[]): Promise<void> {
-  for (const job of ['typecheck', 'test', 'lint'] as const) {
+/** A change that can affect what the project's own jobs check (code, dependencies, compiler or formatter settings). */
+const AFFECTS_JOBS = /\.[cm]?[jt]s$|(^|\/)(package\.json|tsconfig[^/]*\.json|\.prettier[^/]*|biome\.jsonc?)$/;
+
+/**
+ * The project's own jobs, then the app started with every feature's settings, then each feature's checks.
+ * The jobs and the start are skipped only when `add` changed nothing they read (a feature that writes a
+ * workflow or manifests alone): they would prove nothing new.
+ */
+async function prove(dir: string, fixture: WorkingFixture, ids: readonly string[], changed: readonly string[]): Promise<void> {
+  const affected = changed.some((file) => AFFECTS_JOBS.test(file));
+  for (const job of affected ? (['typecheck', 'test', 'lint'] as const) : []) {
     const script = fixture.scripts[job];
     if (!script) continue;
     const result = await runFixtureScript(dir, script);
@@ -75,6 +83,7 @@ async function prove(dir: string, fixture: WorkingFixture, ids: readonly string[
   const features = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')).features as string[]) : [];
   const added = ids.filter((id) => features.includes(id));
   for (const id of added) await artifactChecks[id]?.({ dir, probe: fixture.probe, features });
+  if (!affected && !added.some((id) => liveChecks[id])) return;
   const env = Object.assign({}, ...features.map((id) => startEnv[id] ?? {}));
   const server = await startFixture(dir, fixture, { env });
   try {
@@ -117,10 +126,10 @@ describe('add on Fastify projects we did not generate', () => {
           recursive: true,
           verbatimSymlinks: true,
         });
-        await addWithPlan(dir, ids);
+        const { changed } = await addWithPlan(dir, ids);
         const install = await installProject(dir);
         assert.ok(install.ok, `install with ${fixture.packageManager}:\n${install.output.slice(-3000)}`);
-        await prove(dir, fixture, ids);
+        await prove(dir, fixture, ids, changed);
         // A folder named node_modules: packages resolve their own dependencies from it, not from ours above it.
         const installs = path.join(repoRoot, '.test-output/fixture-installs', `fastify-${fixture.name}-all-features`);
         rmSync(installs, { recursive: true, force: true });
@@ -136,12 +145,12 @@ describe('add on Fastify projects we did not generate', () => {
           const started = Date.now();
           const dir = copyFixture('fastify', fixture.name);
           symlinkSync(everything, path.join(dir, 'node_modules'), 'dir');
-          const { stderr } = await addWithPlan(dir, [id]);
+          const { stderr, changed } = await addWithPlan(dir, [id]);
           const manifest = path.join(dir, '.hardened-api.json');
           const added = existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')).features as string[]).includes(id);
           if (!added)
             assert.match(stderr, new RegExp(`${id}: the project already has it`), `${id} was neither added nor found there already`);
-          await prove(dir, fixture, [id]);
+          await prove(dir, fixture, [id], changed);
           table.push(`${fixture.name} ${id} ${((Date.now() - started) / 1000).toFixed(1)}s`);
         });
       }
