@@ -15,6 +15,9 @@ const result = spawnSync(
   process.execPath,
   [
     '--test',
+    // Two test files at a time (the matrix is split in two files, the foreign add suites are separate): each
+    // mostly drives one child process at a time, so two use both cores of the CI machine.
+    `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',

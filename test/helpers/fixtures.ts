@@ -10,12 +10,13 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { execa } from 'execa';
 import { repoRoot, tempDir } from './cli.ts';
 import { projectEnv, runScript, type StepResult } from './generated.ts';
+import { buildOnce } from './once.ts';
 import { killGroup } from './processes.ts';
 import type { GeneratedServer } from './server.ts';
 
@@ -119,61 +120,17 @@ async function install(fixture: Fixture): Promise<string> {
     '.test-output/fixture-installs',
     `${fixture.framework}-${fixture.name}-${hash.digest('hex').slice(0, 16)}`,
   );
-  const nodeModules = path.join(dir, 'node_modules');
-  const marker = path.join(dir, '.installed');
-  const lock = `${dir}.lock`;
-  mkdirSync(path.dirname(dir), { recursive: true });
-
-  const deadline = Date.now() + 10 * 60_000;
-  while (!existsSync(marker)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for the install of ${fixture.name} (${lock})`);
-    if (!takeLock(lock)) {
-      await sleep(250);
-      continue;
-    }
-    try {
-      if (existsSync(marker)) break;
-      rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir, { recursive: true });
+  await buildOnce(
+    dir,
+    async () => {
       for (const file of inputs) cpSync(path.join(fixture.dir, file), path.join(dir, file));
       const args = pm === 'pnpm' ? ['install', '--frozen-lockfile'] : ['install', '--no-audit', '--no-fund'];
       const result = await execa(pm, args, { cwd: dir, env: projectEnv(), extendEnv: false, all: true, reject: false, stdin: 'ignore' });
-      if (result.exitCode !== 0) {
-        rmSync(dir, { recursive: true, force: true });
-        throw new Error(`${pm} ${args.join(' ')} failed for fixture ${fixture.name}:\n${result.all}`);
-      }
-      writeFileSync(marker, `${new Date().toISOString()}\n`);
-    } finally {
-      rmSync(lock, { force: true });
-    }
-  }
-  return nodeModules;
-}
-
-/** Creates the lock file with our pid; takes over a lock whose process is gone. */
-function takeLock(lock: string): boolean {
-  try {
-    writeFileSync(lock, String(process.pid), { flag: 'wx' });
-    return true;
-  } catch {
-    try {
-      const owner = Number(readFileSync(lock, 'utf8'));
-      const stale = owner > 0 ? !isAlive(owner) : Date.now() - statSync(lock).mtimeMs > 10_000;
-      if (stale) rmSync(lock, { force: true });
-    } catch {
-      // Released between our two looks: try again.
-    }
-    return false;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+      if (result.exitCode !== 0) throw new Error(`${pm} ${args.join(' ')} failed for fixture ${fixture.name}:\n${result.all}`);
+    },
+    `the install of ${fixture.name}`,
+  );
+  return path.join(dir, 'node_modules');
 }
 
 /** Copies a fixture's files (without node_modules and build output) into a fresh temp directory named after it. */

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { features } from '../../src/features/index.ts';
 import { cli, repoRoot, tempDir } from './cli.ts';
 import { matrixCombinations } from './combinations.ts';
+import { buildOnce } from './once.ts';
 
 /** Node 24 (from the `node` package) first on PATH, so generated projects never run on the machine's old Node. */
 export const toolEnv = {
@@ -34,7 +35,8 @@ let shared: Promise<string> | undefined;
 
 /**
  * One install of the union of every combination's dependencies (they only ever add to each other),
- * cached by the dependency set: every generated project links to it instead of installing again.
+ * cached by the dependency set (and shared by concurrent test files): every generated project links to
+ * it instead of installing again.
  */
 export function sharedNodeModules(): Promise<string> {
   shared ??= (async () => {
@@ -44,14 +46,14 @@ export function sharedNodeModules(): Promise<string> {
     const deps = { dependencies: pkg.dependencies, devDependencies: pkg.devDependencies };
     const hash = createHash('sha256').update(JSON.stringify(deps)).digest('hex').slice(0, 16);
     const dir = path.join(repoRoot, '.test-output/deps', hash);
-    const marker = path.join(dir, 'node_modules/.installed');
-    if (!existsSync(marker)) {
-      rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'matrix-deps', private: true, ...deps }, null, 2));
-      await execa('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: dir, env: toolEnv, stdin: 'ignore' });
-      writeFileSync(marker, new Date().toISOString());
-    }
+    await buildOnce(
+      dir,
+      async () => {
+        writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'matrix-deps', private: true, ...deps }, null, 2));
+        await execa('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: dir, env: toolEnv, stdin: 'ignore' });
+      },
+      'the matrix install',
+    );
     return path.join(dir, 'node_modules');
   })();
   return shared;

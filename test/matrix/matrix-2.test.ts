@@ -1,0 +1,3 @@
+import { matrixSuite } from './suite.ts';
+
+matrixSuite(1, 2);
