@@ -20,6 +20,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         list(args.json);
         return 0;
       }
+      case 'check': {
+        const { check } = await import('../commands/check.ts');
+        return await check(args);
+      }
       case 'add': {
         const { add } = await import('../commands/add.ts');
         await add(args);
@@ -50,7 +54,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (error instanceof UserError) {
       log.error(error.message, error.hint);
-      return 1;
+      // For check, 1 means "findings": a check that could not run must not look like one that found something.
+      return argv[0] === 'check' ? 2 : 1;
     }
     log.error(
       `internal error: ${(error as Error).stack ?? String(error)}`,
