@@ -44,5 +44,12 @@ export async function allRules(): Promise<Rule[]> {
 
 export async function runStaticChecks(project: ProjectFiles, today: Date): Promise<Finding[]> {
   const results = await Promise.all(staticChecks(today).map((c) => c.run(project)));
-  return results.flat();
+  // One constant used by several calls is one finding where it is written.
+  const seen = new Set<string>();
+  return results.flat().filter((finding) => {
+    const key = `${finding.rule.id} ${JSON.stringify(finding.location)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -28,56 +28,38 @@ export async function check(args: CliArgs): Promise<number> {
     throw new UserError(`No such directory: ${directory}`, 'Pass --dir <path> of the project to check.');
   }
 
-  const [{ ProjectFiles }, { runStaticChecks, allRules }, { readAcceptances }, { auditDependencies }, { buildReport }, { frameworksOf }] =
-    await Promise.all([
-      import('../check/project.ts'),
-      import('../check/registry.ts'),
-      import('../check/accept.ts'),
-      import('../check/audit.ts'),
-      import('../check/report.ts'),
-      import('../check/apps.ts'),
-    ]);
-  const findings = [];
-  const skipped = [];
-  let frameworks: string[] = [];
-  let acceptances: ReturnType<typeof readAcceptances> = [];
-  if (directory !== undefined) {
-    const project = new ProjectFiles(directory);
-    acceptances = readAcceptances(project);
-    frameworks = frameworksOf(project);
-    findings.push(...(await runStaticChecks(project, new Date())));
-    if (args.audit !== false) {
-      const audit = await auditDependencies(project);
-      findings.push(...audit.findings);
-      skipped.push(...audit.skipped);
-    } else skipped.push({ id: 'dependencies.vulnerable', reason: 'npm audit not run (--no-audit)' });
-  }
-  if (url !== undefined) {
-    const { runLiveChecks } = await import('../check/live.ts');
-    const live = await runLiveChecks(url, { probeRateLimit: args.probeRateLimit === true }).catch((error: Error) => {
+  const { runChecks } = await import('../check/run.ts');
+  const { buildReport, failing } = await import('../check/report.ts');
+  const result = await runChecks({
+    ...(directory !== undefined ? { directory } : {}),
+    ...(url !== undefined ? { url } : {}),
+    probeRateLimit: args.probeRateLimit,
+    audit: args.audit !== false,
+  }).catch((error: Error & { code?: string }) => {
+    // A live target that does not answer is the user's to fix; anything else is ours (exit 2 either way).
+    if (url && /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|no answer within/.test(`${error.code} ${error.message}`)) {
       throw new UserError(`${url.href} could not be checked: ${error.message}`, 'Start the API first, or fix --url.');
-    });
-    findings.push(...live.findings);
-    skipped.push(...live.skipped);
-  }
+    }
+    throw error;
+  });
 
   const report = buildReport(
     {
       version: generatorVersion,
-      target: { ...(directory ? { directory } : {}), ...(url ? { url: url.href } : {}), frameworks },
+      target: { ...(directory ? { directory } : {}), ...(url ? { url: url.href } : {}), frameworks: result.frameworks },
       failOn,
-      skipped,
+      skipped: result.skipped,
     },
-    findings,
-    acceptances,
+    result.findings,
+    result.acceptances,
     new Set(args.ignore ?? []),
   );
-  const { failing } = await import('../check/report.ts');
   if (format === 'json') {
     const { formatJson } = await import('../check/reporters/json.ts');
     process.stdout.write(formatJson(report));
   } else if (format === 'sarif') {
     const { formatSarif } = await import('../check/reporters/sarif.ts');
+    const { allRules } = await import('../check/registry.ts');
     process.stdout.write(formatSarif(report, await allRules(), directory ? repositoryPrefix(directory) : ''));
   } else {
     const { formatText } = await import('../check/reporters/text.ts');

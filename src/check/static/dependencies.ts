@@ -81,12 +81,17 @@ export function lowestMajor(range: string): number | undefined {
   return lowest;
 }
 
-function versionFileMajor(text: string): number | undefined {
-  const value = text.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
-  const codename = /^lts\/(\w+)$/.exec(value)?.[1];
-  if (codename) return CODENAMES[codename];
+/** The version line of .nvmrc / .node-version (nvm allows `#` comments) and its major. */
+function versionFile(text: string): { major: number; value: string } | undefined {
+  const value = text
+    .split(/\r?\n/)
+    .map((line) => line.replace(/#.*/, '').trim())
+    .find(Boolean);
+  if (!value) return undefined;
+  const codename = /^lts\/(\w+)$/i.exec(value)?.[1]?.toLowerCase();
+  if (codename) return CODENAMES[codename] === undefined ? undefined : { major: CODENAMES[codename], value };
   const match = /^v?(\d+)/.exec(value);
-  return match ? Number(match[1]) : undefined;
+  return match ? { major: Number(match[1]), value } : undefined;
 }
 
 const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock'];
@@ -116,9 +121,19 @@ export function dependencyChecks(today: Date): StaticCheck {
         );
       }
       for (const file of ['.nvmrc', '.node-version']) {
-        const major = project.has(file) ? versionFileMajor(project.read(file) ?? '') : undefined;
-        const ended = major === undefined ? undefined : endedOn(major, today);
-        if (ended) findings.push(findingInFile(project, eolRuntime, file, `Node.js ${major} (end of life ${ended})`));
+        const version = project.has(file) ? versionFile(project.read(file) ?? '') : undefined;
+        const ended = version && endedOn(version.major, today);
+        if (version && ended) {
+          findings.push(
+            findingInFile(
+              project,
+              eolRuntime,
+              file,
+              `Node.js ${version.major} (end of life ${ended})`,
+              new RegExp(`^\\s*${version.value.replace(/[/.]/g, '\\$&')}`, 'm'),
+            ),
+          );
+        }
       }
       for (const file of project.files.filter((f) => DOCKERFILE.test(f))) {
         for (const instruction of parseDockerfile(project.read(file) ?? '').filter((i) => i.keyword === 'FROM')) {

@@ -39,24 +39,29 @@ export const defaultHandler: Rule = {
 const STATUS_GATE = /status|code|[45]\d\d|expose|operational|instanceof|isBoom|client|validation/i;
 const ENVIRONMENT_GATE = /NODE_ENV|production|development|isDev|isProd|debug|\benv\b/i;
 
-/** Error handlers: Fastify's setErrorHandler(fn) and Express's four-parameter middleware. */
-function errorHandlers(source: SourceFile, fastify: boolean): Node[] {
+const ERROR_PARAMETER = /^(?:err|error|e|ex|exception)$/i;
+
+/**
+ * Error handlers: Fastify's setErrorHandler(fn), and for Express every four-parameter function that
+ * takes an error first (Express tells error middleware by its arity, wherever it is declared).
+ */
+function errorHandlers(source: SourceFile, express: boolean): Node[] {
   const handlers: Node[] = [];
   for (const call of methodCalls(source, 'setErrorHandler')) {
     const fn = functionOf(call.getArguments()[0]);
     if (fn) handlers.push(fn);
   }
-  if (!fastify) {
-    for (const call of methodCalls(source, 'use')) {
-      for (const argument of call.getArguments()) {
-        const fn = functionOf(argument);
-        if (
-          fn &&
-          (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) || Node.isFunctionDeclaration(fn)) &&
-          fn.getParameters().length === 4
-        )
-          handlers.push(fn);
-      }
+  if (express) {
+    const functions = [
+      ...source.getDescendantsOfKind(SyntaxKind.FunctionDeclaration),
+      ...source.getDescendantsOfKind(SyntaxKind.FunctionExpression),
+      ...source.getDescendantsOfKind(SyntaxKind.ArrowFunction),
+    ];
+    for (const fn of functions) {
+      const parameters = fn.getParameters();
+      const first = parameters[0];
+      if (parameters.length !== 4 || !first) continue;
+      if (ERROR_PARAMETER.test(first.getName()) || /\bError\b/.test(first.getTypeNode()?.getText() ?? '')) handlers.push(fn);
     }
   }
   return handlers;
@@ -119,7 +124,7 @@ export const errors: StaticCheck = {
     const findings: Finding[] = [];
     let fastifyHandlers = 0;
     for (const source of sources) {
-      for (const handler of errorHandlers(source, !express)) {
+      for (const handler of errorHandlers(source, express)) {
         findings.push(...leaks(handler, fastify && !express));
       }
       fastifyHandlers += methodCalls(source, 'setErrorHandler').length;

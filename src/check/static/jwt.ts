@@ -84,7 +84,8 @@ function literalKey(node: Node | undefined): { text: string; node: Node; fallbac
 
 function judgeSecret(key: Node | undefined, symmetric: boolean): Finding[] {
   const literal = literalKey(key);
-  if (!literal || literal.text.includes('-----BEGIN')) return [];
+  // An empty fallback fails loudly at the first token instead of being guessable.
+  if (!literal || literal.text === '' || literal.text.includes('-----BEGIN')) return [];
   const how = literal.fallback ? ' (the fallback when the variable is unset)' : '';
   if (symmetric && literal.text.length < MIN_SECRET_LENGTH) {
     return [findingAt(weakSecret, literal.node, `a ${literal.text.length}-character literal secret${how}`)];

@@ -82,7 +82,7 @@ export const logging: StaticCheck = {
     const redacted = redaction(sources);
     const findings: Finding[] = [];
     // pino-http's default request serializer logs every header.
-    for (const call of callsTo(sources, /^(?:pino-http|express-pino-logger)$/)) {
+    for (const call of callsTo(sources, /^(?:pino-http|express-pino-logger)$/, [], ['pinoHttp'])) {
       const options = objectLiteral(call.getArguments()[0]);
       const custom = property(objectLiteral(property(options, 'serializers')), 'req');
       if (!property(options, 'redact') && !custom && !redacted.authorization) {
