@@ -17,6 +17,7 @@ export const vulnerableDependency: Rule = {
 const SEVERITY: Record<string, Severity> = { critical: 'high', high: 'high', moderate: 'medium', low: 'low', info: 'low' };
 
 interface AuditReport {
+  message?: string;
   error?: { summary?: string; code?: string };
   vulnerabilities?: Record<string, { severity: string; isDirect: boolean; range: string; via: (string | { title?: string })[] }>;
 }
@@ -26,7 +27,29 @@ interface AuditReport {
  * the registry does not answer (offline, or a registry without the audit endpoint), the check is
  * reported as skipped with the reason, never as clean.
  */
-export async function auditDependencies(project: ProjectFiles): Promise<CheckResult> {
+export interface AuditOutput {
+  stdout: string;
+  /** Why npm gave no output, when it gave none. */
+  failure?: string;
+}
+
+export function npmAudit(directory: string): Promise<AuditOutput> {
+  return new Promise((resolve) => {
+    execFile(
+      'npm',
+      ['audit', '--omit=dev', '--json'],
+      { cwd: directory, timeout: 30_000, maxBuffer: 32 * 1024 * 1024 },
+      (error, stdout) => {
+        resolve({ stdout, ...(error && !stdout ? { failure: error.message.split('\n')[0] } : {}) });
+      },
+    );
+  });
+}
+
+export async function auditDependencies(
+  project: ProjectFiles,
+  run: (directory: string) => Promise<AuditOutput> = npmAudit,
+): Promise<CheckResult> {
   const id = vulnerableDependency.id;
   if (!project.has('package-lock.json')) {
     return {
@@ -34,16 +57,7 @@ export async function auditDependencies(project: ProjectFiles): Promise<CheckRes
       skipped: [{ id, reason: "npm audit needs a committed package-lock.json (use your package manager's own audit otherwise)" }],
     };
   }
-  const { stdout, failure } = await new Promise<{ stdout: string; failure?: string }>((resolve) => {
-    execFile(
-      'npm',
-      ['audit', '--omit=dev', '--json'],
-      { cwd: project.root, timeout: 30_000, maxBuffer: 32 * 1024 * 1024 },
-      (error, out) => {
-        resolve({ stdout: out, ...(error && !out ? { failure: error.message.split('\n')[0] } : {}) });
-      },
-    );
-  });
+  const { stdout, failure } = await run(project.root);
   let report: AuditReport;
   try {
     report = JSON.parse(stdout) as AuditReport;
@@ -51,7 +65,7 @@ export async function auditDependencies(project: ProjectFiles): Promise<CheckRes
     return { findings: [], skipped: [{ id, reason: `npm audit did not answer: ${failure ?? 'no output'}` }] };
   }
   if (report.error || !report.vulnerabilities) {
-    const reason = report.error?.summary?.split('\n')[0] ?? 'no vulnerability report';
+    const reason = report.error?.summary?.split('\n')[0] || report.message || 'no vulnerability report';
     return { findings: [], skipped: [{ id, reason: `npm audit: ${reason}` }] };
   }
   const findings = Object.entries(report.vulnerabilities).map(([name, vulnerability]) => {

@@ -86,6 +86,11 @@ function cleaned(text: string): string | undefined {
   return out.join('\n');
 }
 
+/** The files a case lays over the base (its case.json aside). */
+export function caseFiles(testCase: Case): string[] {
+  return filesUnder(testCase.directory).filter((f) => f !== 'case.json');
+}
+
 /** Lays out the base of the case's framework, the shared files and the case: planted or cleaned. */
 export function layOut(testCase: Case | undefined, framework: Framework, variant: 'planted' | 'clean'): string {
   const target = path.join(tempDir('check-fixture-'), 'api');

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { auditDependencies } from '../../src/check/audit.ts';
+import { isIgnored, parseGitignore } from '../../src/check/gitignore.ts';
+import { ProjectFiles } from '../../src/check/project.ts';
+import { bytesOf } from '../../src/check/static/body-limit.ts';
+import { endedOn, lowestMajor } from '../../src/check/static/dependencies.ts';
+import { tempDir } from '../helpers/cli.ts';
+
+function project(files: Record<string, string>): ProjectFiles {
+  const root = path.join(tempDir('check-unit-'), 'p');
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), content);
+  }
+  return new ProjectFiles(root);
+}
+
+describe('check: reading a project', () => {
+  it('follows .gitignore the way git does (anchoring, directories, negation, nested files)', () => {
+    const rules = [
+      ...parseGitignore('node_modules/\n/build\n*.log\n!keep.log\n.env*\n!.env.example\n'),
+      ...parseGitignore('*.pem\n', 'certs'),
+    ];
+    const ignored = (file: string) => isIgnored(rules, file);
+    assert.equal(ignored('node_modules/x/index.js'), true);
+    assert.equal(ignored('src/node_modules/x.js'), true);
+    assert.equal(ignored('build/app.js'), true);
+    assert.equal(ignored('src/build/app.js'), false, 'a leading slash anchors to the root');
+    assert.equal(ignored('logs/today.log'), true);
+    assert.equal(ignored('keep.log'), false);
+    assert.equal(ignored('.env.production'), true);
+    assert.equal(ignored('.env.example'), false);
+    assert.equal(ignored('certs/dev.pem'), true);
+    assert.equal(ignored('deploy/dev.pem'), false, 'a nested .gitignore only applies below its folder');
+  });
+
+  it('lists what would be committed: ignored files and build output are left out', () => {
+    const p = project({ '.gitignore': '.env\ncoverage/\n', '.env': 'A=1', 'src/app.ts': '', 'coverage/x.json': '{}', 'dist/app.js': '' });
+    assert.deepEqual([...p.files], ['.gitignore', 'src/app.ts']);
+  });
+});
+
+describe('check: values', () => {
+  it('reads body limits as Express body parsers do', () => {
+    assert.equal(bytesOf('100kb'), 102_400);
+    assert.equal(bytesOf('50mb'), 52_428_800);
+    assert.equal(bytesOf('1.5 GB'), 1_610_612_736);
+    assert.equal(bytesOf(1024), 1024);
+    assert.equal(bytesOf('lots'), undefined);
+  });
+
+  it('finds the lowest Node.js line an engines range admits, and which lines have ended', () => {
+    assert.equal(lowestMajor('>=22.18'), 22);
+    assert.equal(lowestMajor('^20 || ^22'), 20);
+    assert.equal(lowestMajor('18.x'), 18);
+    assert.equal(lowestMajor('*'), undefined);
+    const day = new Date('2026-12-01T00:00:00Z');
+    assert.equal(endedOn(20, day), '2026-04-30');
+    assert.equal(endedOn(22, day), undefined);
+    assert.equal(endedOn(14, day), 'long ago');
+    assert.equal(endedOn(22, new Date('2027-05-01T00:00:00Z')), '2027-04-30');
+  });
+});
+
+describe('check: npm audit', () => {
+  const locked = () =>
+    project({
+      'package.json': JSON.stringify({ name: 'a', dependencies: { ms: '2.0.0' } }, null, 2),
+      'package-lock.json': JSON.stringify({ packages: { 'node_modules/ms': {}, 'node_modules/debug': {} } }, null, 2),
+    });
+
+  it('reports an audit the registry refused as skipped, with the reason, never as clean', async () => {
+    // What npm 11 prints when the registry answers 405 (as the one on these machines does).
+    const refused = JSON.stringify({
+      message: '405 Method Not Allowed - POST https://registry.example/-/npm/v1/security/advisories/bulk',
+      statusCode: 405,
+      error: { summary: '', detail: '' },
+    });
+    const result = await auditDependencies(locked(), async () => ({ stdout: refused }));
+    assert.deepEqual(result.findings, []);
+    assert.equal(result.skipped.length, 1);
+    assert.match(result.skipped[0]?.reason ?? '', /405 Method Not Allowed/);
+    const silent = await auditDependencies(locked(), async () => ({ stdout: '', failure: 'spawn npm ENOENT' }));
+    assert.match(silent.skipped[0]?.reason ?? '', /did not answer: spawn npm ENOENT/);
+  });
+
+  it('turns advisories into findings by package, with npm severities mapped and the dependency located', async () => {
+    const report = {
+      vulnerabilities: {
+        ms: { severity: 'critical', isDirect: true, range: '<2.0.0', via: [{ title: 'ReDoS in ms' }] },
+        debug: { severity: 'moderate', isDirect: false, range: '<2.6.9', via: ['ms'] },
+      },
+    };
+    const result = await auditDependencies(locked(), async () => ({ stdout: JSON.stringify(report) }));
+    assert.deepEqual(result.skipped, []);
+    const summary = result.findings.map((f) => [
+      f.severity ?? f.rule.severity,
+      'file' in f.location ? `${f.location.file}:${f.location.line}` : '',
+      f.seen,
+    ]);
+    assert.deepEqual(summary, [
+      ['high', 'package.json:4', 'ms <2.0.0: ReDoS in ms'],
+      ['medium', 'package-lock.json:4', 'debug <2.6.9: via ms'],
+    ]);
+  });
+
+  it('without package-lock.json it says why it did not run', async () => {
+    const result = await auditDependencies(project({ 'package.json': '{}', 'pnpm-lock.yaml': '' }), async () => {
+      throw new Error('must not run');
+    });
+    assert.match(result.skipped[0]?.reason ?? '', /package-lock\.json/);
+  });
+});
