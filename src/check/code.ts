@@ -40,14 +40,18 @@ export function importsOf(source: SourceFile): Map<string, ImportedName> {
       names.set(named.getAliasNode()?.getText() ?? named.getName(), { module, name: named.getName() });
     }
   }
-  for (const declaration of source.getDescendantsOfKind(SyntaxKind.ImportEqualsDeclaration)) {
+  // CommonJS and dynamic imports need a walk of the whole file: only where the text has them.
+  const text = source.getFullText();
+  const requires = text.includes('require(');
+  const dynamic = text.includes('import(');
+  for (const declaration of requires ? source.getDescendantsOfKind(SyntaxKind.ImportEqualsDeclaration) : []) {
     const reference = declaration.getModuleReference();
     if (Node.isExternalModuleReference(reference)) {
       const module = reference.getExpression();
       if (module && Node.isStringLiteral(module)) names.set(declaration.getName(), { module: module.getLiteralText(), name: '*' });
     }
   }
-  for (const declaration of source.getDescendantsOfKind(SyntaxKind.VariableDeclaration)) {
+  for (const declaration of requires || dynamic ? source.getDescendantsOfKind(SyntaxKind.VariableDeclaration) : []) {
     const required = requiredModule(declaration.getInitializer());
     if (!required) continue;
     const nameNode = declaration.getNameNode();
@@ -280,7 +284,7 @@ export function callsTo(sources: readonly SourceFile[], module: string | RegExp,
   const result: CallExpression[] = [];
   for (const source of sources) {
     if (!importsModule(source, module)) continue;
-    for (const call of source.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    for (const call of callsIn(source)) {
       if (isTarget(calleeTarget(call), module, ...paths)) result.push(call);
     }
   }
@@ -296,9 +300,21 @@ export function importsModule(source: SourceFile, module: string | RegExp): bool
   return typeof module === 'string' ? text.includes(module) : module.test(text);
 }
 
+const callCache = new WeakMap<SourceFile, CallExpression[]>();
+
+/** Every call in a file, collected once: most checks start from calls. */
+export function callsIn(source: SourceFile): CallExpression[] {
+  let calls = callCache.get(source);
+  if (!calls) {
+    calls = source.getDescendantsOfKind(SyntaxKind.CallExpression);
+    callCache.set(source, calls);
+  }
+  return calls;
+}
+
 /** `x.method(...)` calls, whatever x is. */
 export function methodCalls(source: SourceFile, ...methods: string[]): CallExpression[] {
-  return source.getDescendantsOfKind(SyntaxKind.CallExpression).filter((call) => {
+  return callsIn(source).filter((call) => {
     const callee = call.getExpression();
     return Node.isPropertyAccessExpression(callee) && methods.includes(callee.getName());
   });

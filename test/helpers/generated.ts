@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { features } from '../../src/features/index.ts';
 import { cli, repoRoot, tempDir } from './cli.ts';
 import { matrixCombinations } from './combinations.ts';
+import { type LocalRegistry, startLocalRegistry } from './local-registry.ts';
+import { packedTarball } from './packed.ts';
 
 /** Node 24 (from the `node` package) first on PATH, so generated projects never run on the machine's old Node. */
 export const toolEnv = {
@@ -31,10 +33,24 @@ export async function generate(ids: readonly string[], name = 'api', options: Re
 }
 
 let shared: Promise<string> | undefined;
+let registry: Promise<LocalRegistry> | undefined;
+
+/** One local registry per test process (see local-registry.ts), started when first needed. */
+export function localRegistry(): Promise<LocalRegistry> {
+  registry ??= startLocalRegistry();
+  return registry;
+}
+
+export async function closeLocalRegistry(): Promise<void> {
+  if (registry) await (await registry).close();
+  registry = undefined;
+}
 
 /**
  * One install of the union of every combination's dependencies (they only ever add to each other),
  * cached by the dependency set: every generated project links to it instead of installing again.
+ * The generator itself (a devDependency of every project) comes from this repository's packed
+ * tarball, refreshed on every run; the cache key holds its dependencies rather than its content.
  */
 export function sharedNodeModules(): Promise<string> {
   shared ??= (async () => {
@@ -42,19 +58,56 @@ export function sharedNodeModules(): Promise<string> {
     const source = await generate(everything, 'deps');
     const pkg = JSON.parse(readFileSync(path.join(source, 'package.json'), 'utf8')) as Record<string, unknown>;
     const deps = { dependencies: pkg.dependencies, devDependencies: pkg.devDependencies };
-    const hash = createHash('sha256').update(JSON.stringify(deps)).digest('hex').slice(0, 16);
+    const generator = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { dependencies: unknown };
+    const hash = createHash('sha256')
+      .update(JSON.stringify({ ...deps, generator: generator.dependencies }))
+      .digest('hex')
+      .slice(0, 16);
     const dir = path.join(repoRoot, '.test-output/deps', hash);
     const marker = path.join(dir, 'node_modules/.installed');
     if (!existsSync(marker)) {
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'matrix-deps', private: true, ...deps }, null, 2));
-      await execa('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: dir, env: toolEnv, stdin: 'ignore' });
+      await execa('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts'], {
+        cwd: dir,
+        env: { ...toolEnv, npm_config_registry: (await localRegistry()).url },
+        stdin: 'ignore',
+      });
       writeFileSync(marker, new Date().toISOString());
     }
+    await refreshGenerator(path.join(dir, 'node_modules/create-hardened-api'));
     return path.join(dir, 'node_modules');
   })();
   return shared;
+}
+
+/** Puts the current packed tarball in place of the installed generator (the install may be older than the code). */
+async function refreshGenerator(target: string): Promise<void> {
+  const tarball = await packedTarball();
+  const stamp = path.join(target, '.packed-from');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === tarball) return;
+  const fresh = `${target}.${process.pid}`;
+  rmSync(fresh, { recursive: true, force: true });
+  mkdirSync(fresh, { recursive: true });
+  await execa('tar', ['-xzf', tarball, '--strip-components=1', '-C', fresh]);
+  writeFileSync(path.join(fresh, '.packed-from'), tarball);
+  const old = `${target}.old.${process.pid}`;
+  if (existsSync(target)) renameSync(target, old);
+  renameSync(fresh, target);
+  rmSync(old, { recursive: true, force: true });
+}
+
+/**
+ * The lockfile `npm install` would have written (the matrix links node_modules instead of installing):
+ * resolved from the registry, with the generator served by the local registry.
+ */
+export async function lockDependencies(project: string): Promise<void> {
+  await execa('npm', ['install', '--package-lock-only', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    cwd: project,
+    env: { ...toolEnv, npm_config_registry: (await localRegistry()).url },
+    stdin: 'ignore',
+  });
 }
 
 export async function linkDependencies(project: string): Promise<void> {

@@ -36,7 +36,7 @@ export const bodyLimit: StaticCheck = {
     const findings: Finding[] = [];
     // Fastify: the factory's, a route's or a content-type parser's `bodyLimit`.
     if (project.dependsOn('fastify')) {
-      for (const source of sources) {
+      for (const source of sources.filter((s) => s.getFullText().includes('bodyLimit'))) {
         for (const assignment of source.getDescendantsOfKind(SyntaxKind.PropertyAssignment)) {
           if (assignment.getName() !== 'bodyLimit') continue;
           const bytes = bytesOf(staticValue(assignment.getInitializer()));

@@ -34,7 +34,12 @@ function usesHelmet(sources: readonly SourceFile[]): boolean {
 }
 
 function setsHeadersByHand(sources: readonly SourceFile[]): boolean {
-  return sources.some((source) =>
+  // The text says where to look; the syntax tree says whether it is a string in the code (not a comment).
+  const candidates = sources.filter((source) => {
+    const text = source.getFullText().toLowerCase();
+    return [...SECURITY_HEADERS].some((header) => text.includes(header));
+  });
+  return candidates.some((source) =>
     [SyntaxKind.StringLiteral, SyntaxKind.NoSubstitutionTemplateLiteral].some((kind) =>
       source
         .getDescendantsOfKind(kind as SyntaxKind.StringLiteral)

@@ -1,5 +1,5 @@
 import { type CallExpression, Node, type SourceFile, SyntaxKind } from 'ts-morph';
-import { callsTo, findingAt, objectLiteral, property, resolve, staticValue } from '../code.ts';
+import { callsIn, callsTo, findingAt, objectLiteral, property, resolve, staticValue } from '../code.ts';
 import type { ProjectFiles } from '../project.ts';
 import type { Finding, Rule, StaticCheck } from '../types.ts';
 
@@ -30,7 +30,7 @@ const REQUEST = /^(?:req|request)$/;
 
 /** `logger.info(...)`, `request.log.warn(...)`, `console.log(...)`. */
 function loggingCalls(source: SourceFile): CallExpression[] {
-  return source.getDescendantsOfKind(SyntaxKind.CallExpression).filter((call) => {
+  return callsIn(source).filter((call) => {
     const callee = call.getExpression();
     return Node.isPropertyAccessExpression(callee) && LEVELS.has(callee.getName()) && LOGGER.test(callee.getExpression().getText());
   });
@@ -61,7 +61,7 @@ function loggedRequestParts(call: CallExpression): { headers?: Node; body?: Node
 function redaction(sources: readonly SourceFile[]): { any: boolean; authorization: boolean } {
   let any = false;
   let authorization = false;
-  for (const source of sources) {
+  for (const source of sources.filter((s) => s.getFullText().includes('redact'))) {
     for (const assignment of source.getDescendantsOfKind(SyntaxKind.PropertyAssignment)) {
       if (assignment.getName() !== 'redact') continue;
       any = true;

@@ -1,5 +1,5 @@
 import { type CallExpression, Node, type SourceFile, SyntaxKind } from 'ts-morph';
-import { findingAt, resolve, staticValue, UNKNOWN, unwrap } from '../code.ts';
+import { callsIn, findingAt, resolve, staticValue, UNKNOWN, unwrap } from '../code.ts';
 import type { ProjectFiles } from '../project.ts';
 import type { Finding, Rule, StaticCheck } from '../types.ts';
 
@@ -132,7 +132,7 @@ export const sql: StaticCheck = {
   async run(project: ProjectFiles): Promise<Finding[]> {
     const findings: Finding[] = [];
     for (const source of (await project.sources()) as SourceFile[]) {
-      for (const call of source.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+      for (const call of callsIn(source)) {
         const callee = call.getExpression();
         const method = Node.isPropertyAccessExpression(callee) ? callee.getName() : Node.isIdentifier(callee) ? callee.getText() : '';
         if (!QUERY_METHODS.has(method)) continue;
