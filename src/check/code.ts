@@ -358,7 +358,7 @@ export function findingAt(rule: Rule, node: Node, seen?: string, severity?: Seve
   return {
     rule,
     location: { file: relativePath(source), line, column },
-    seen: seen ?? excerpt(node),
+    seen: (seen ?? excerpt(node)).replace(/\s+/g, ' ').trim(),
     ...(severity && severity !== rule.severity ? { severity } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { anchorFinding, frameworksOf, routes } from '../apps.ts';
-import { findingAt, importsOf, methodCalls, pluginRegistrations, property, staticValue } from '../code.ts';
+import { excerpt, findingAt, importsOf, methodCalls, pluginRegistrations, property, staticValue } from '../code.ts';
 import type { ProjectFiles } from '../project.ts';
 import type { Finding, Rule, StaticCheck } from '../types.ts';
 
@@ -46,7 +46,7 @@ export const lifecycle: StaticCheck = {
       );
     const [listen] = listens;
     if (listen && !handlesSignals)
-      findings.push(findingAt(noShutdown, listen, `${listen.getText().slice(0, 80)} with no SIGTERM handling`));
+      findings.push(findingAt(noShutdown, listen, `${excerpt(listen, 80)} with no SIGTERM handling`));
 
     const declared = routes(sources);
     // @fastify/under-pressure can serve the status route itself.
