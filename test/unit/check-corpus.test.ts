@@ -45,7 +45,10 @@ describe('check: the foreign fixture corpus, against reviewed expected output', 
         mkdirSync(path.dirname(file), { recursive: true });
         writeFileSync(file, actual);
       }
-      assert.ok(existsSync(file), `no reviewed expected output for this fixture; review these findings and save them as ${file}:\n${actual}`);
+      assert.ok(
+        existsSync(file),
+        `no reviewed expected output for this fixture; review these findings and save them as ${file}:\n${actual}`,
+      );
       assert.equal(actual, readFileSync(file, 'utf8'));
     });
   }

@@ -45,8 +45,7 @@ export const lifecycle: StaticCheck = {
         ),
       );
     const [listen] = listens;
-    if (listen && !handlesSignals)
-      findings.push(findingAt(noShutdown, listen, `${excerpt(listen, 80)} with no SIGTERM handling`));
+    if (listen && !handlesSignals) findings.push(findingAt(noShutdown, listen, `${excerpt(listen, 80)} with no SIGTERM handling`));
 
     const declared = routes(sources);
     // @fastify/under-pressure can serve the status route itself.
