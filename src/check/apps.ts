@@ -1,5 +1,17 @@
 import { type CallExpression, Node, type ObjectLiteralExpression, type SourceFile } from 'ts-morph';
-import { callsTo, findingAt, functionOf, methodCalls, objectLiteral, property, staticValue } from './code.ts';
+import {
+  calleeTarget,
+  callsTo,
+  constDeclarationOf,
+  findingAt,
+  functionOf,
+  isTarget,
+  methodCalls,
+  objectLiteral,
+  property,
+  staticValue,
+  unwrap,
+} from './code.ts';
 import { findingInFile } from './locate.ts';
 import type { ProjectFiles } from './project.ts';
 import type { Finding, Rule, Severity } from './types.ts';
@@ -35,6 +47,26 @@ export function appInstances(sources: readonly SourceFile[]): AppInstance[] {
     })),
     ...callsTo(sources, 'express', []).map((call) => ({ call, framework: 'express' as const, options: undefined })),
   ];
+}
+
+/**
+ * Whether a receiver is an Express app: created by `express()` in a constant, a parameter typed as one,
+ * or named like one (`app`, `this.app`, `server`); a `new Map()` or any other object is not.
+ */
+export function isExpressApp(receiver: Node): boolean {
+  const node = unwrap(receiver);
+  if (Node.isPropertyAccessExpression(node)) return /^(?:app|application|server)$/i.test(node.getName());
+  if (!Node.isIdentifier(node)) return Node.isCallExpression(node) && isTarget(calleeTarget(node), 'express');
+  const initializer = constDeclarationOf(node)?.getInitializer();
+  if (initializer)
+    return Node.isCallExpression(unwrap(initializer)) && isTarget(calleeTarget(unwrap(initializer) as CallExpression), 'express');
+  const parameter = node
+    .getAncestors()
+    .flatMap((a) => (Node.isFunctionLikeDeclaration(a) ? a.getParameters() : []))
+    .find((p) => p.getName() === node.getText());
+  const type = parameter?.getTypeNode()?.getText();
+  if (type) return /\b(?:Express|Application)\b/.test(type);
+  return /^(?:app|application|server)$/i.test(node.getText());
 }
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'all', 'head', 'options'];

@@ -114,3 +114,66 @@ describe('check: npm audit', () => {
     assert.match(result.skipped[0]?.reason ?? '', /package-lock\.json/);
   });
 });
+
+describe('check: by meaning, not by text', () => {
+  const ids = async (files: Record<string, string>) => {
+    const { runStaticChecks } = await import('../../src/check/registry.ts');
+    const findings = await runStaticChecks(project(files), new Date('2026-12-01T00:00:00Z'));
+    return findings.map((f) => `${f.rule.id} ${'file' in f.location ? `${f.location.file}:${f.location.line}` : ''}`).sort();
+  };
+  const pkg = (dependencies: Record<string, string>) => JSON.stringify({ name: 'a', dependencies });
+
+  it('follows renamed imports, CommonJS destructuring, constants and spreads to the call that matters', async () => {
+    const found = await ids({
+      'package.json': pkg({ jsonwebtoken: '9.0.2', fastify: '5.0.0' }),
+      'src/a.ts': [
+        "const { verify: check } = require('jsonwebtoken');",
+        "const base = { audience: 'api' };",
+        'const options = { ...base };',
+        'export const a = (t: string) => check(t, process.env.KEY, options);',
+      ].join('\n'),
+      'src/b.ts': [
+        "import * as tokens from 'jsonwebtoken';",
+        "const pinned = { algorithms: ['ES256'] as const };",
+        'export const b = (t: string) => tokens.verify(t, process.env.KEY as string, pinned);',
+      ].join('\n'),
+      'src/c.js': ["const app = require('fastify')({", '  // behind a load balancer', '  trustProxy: /* all of them */ true,', '});'].join(
+        '\n',
+      ),
+    });
+    assert.ok(found.includes('jwt.algorithms-not-pinned src/a.ts:4'), found.join('\n'));
+    assert.ok(!found.some((f) => f.startsWith('jwt.') && f.includes('src/b.ts')), 'the pinned list reached through a constant counts');
+    assert.ok(found.includes('proxy.trust-all src/c.js:3'), found.join('\n'));
+  });
+
+  it('ignores look-alikes: a comment, a string that is not the option, a call on something else', async () => {
+    const found = await ids({
+      'package.json': pkg({ express: '5.1.0' }),
+      'src/app.ts': [
+        "import express from 'express';",
+        "import helmet from 'helmet';",
+        'const app = express();',
+        'app.use(helmet());',
+        "// app.set('trust proxy', true) was removed",
+        "const settings = new Map([['trust proxy', true]]);",
+        "settings.set('trust proxy', true);",
+        "export const note = 'origin: true, credentials: true';",
+        'export default app;',
+      ].join('\n'),
+    });
+    assert.deepEqual(
+      found.filter((f) => !f.startsWith('rate-limit.') && !f.startsWith('dependencies.')),
+      [],
+    );
+  });
+
+  it('security headers set by a reverse proxy configured in the repository count', async () => {
+    const app = {
+      'package.json': pkg({ fastify: '5.0.0' }),
+      'src/app.ts': "import Fastify from 'fastify';\nexport const app = Fastify();\n",
+    };
+    assert.ok((await ids(app)).includes('headers.missing src/app.ts:2'));
+    const proxied = { ...app, 'ops/nginx.conf': 'server {\n  add_header X-Content-Type-Options nosniff always;\n}\n' };
+    assert.ok(!(await ids(proxied)).some((f) => f.startsWith('headers.missing')));
+  });
+});

@@ -66,7 +66,13 @@ export const headers: StaticCheck = {
     const sources = await project.sources();
     const findings: Finding[] = [];
     const helmet = usesHelmet(sources);
-    if (!helmet && !setsHeadersByHand(sources)) {
+    // A reverse proxy configured in the repository may add them for the API.
+    const atEdge = project.files.some(
+      (f) =>
+        /\.conf(?:\.hbs)?$|nginx/i.test(f) &&
+        /add_header\s+["']?(?:X-Content-Type-Options|Content-Security-Policy)\b/i.test(project.read(f) ?? ''),
+    );
+    if (!helmet && !atEdge && !setsHeadersByHand(sources)) {
       findings.push(anchorFinding(project, sources, missingHeaders, 'no helmet and no code that sets X-Content-Type-Options, CSP or HSTS'));
     }
     if (!helmet && !disablesPoweredBy(sources)) {

@@ -1,4 +1,5 @@
-import { appInstances } from '../apps.ts';
+import { Node } from 'ts-morph';
+import { appInstances, isExpressApp } from '../apps.ts';
 import { findingAt, methodCalls, property, propertyNode, staticValue } from '../code.ts';
 import type { ProjectFiles } from '../project.ts';
 import type { Finding, Rule, StaticCheck } from '../types.ts';
@@ -29,7 +30,9 @@ export const proxy: StaticCheck = {
     for (const source of sources) {
       for (const call of methodCalls(source, 'set', 'enable')) {
         const [name, value] = call.getArguments();
-        if (staticValue(name) !== 'trust proxy') continue;
+        const callee = call.getExpression();
+        if (staticValue(name) !== 'trust proxy' || !Node.isPropertyAccessExpression(callee) || !isExpressApp(callee.getExpression()))
+          continue;
         const enabled = call.getExpression().getText().endsWith('enable') || staticValue(value) === true;
         if (enabled) findings.push(findingAt(trustAll, call));
       }
