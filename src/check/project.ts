@@ -133,7 +133,9 @@ function gitFiles(root: string): string[] | undefined {
       .split('\u0000')
       .filter(Boolean)
       .filter((f) => !f.split('/').some((part) => SKIPPED_DIRECTORIES.has(part)));
-    return [...new Set(files)].filter((f) => existsSync(path.join(root, f))).sort();
+    const existing = [...new Set(files)].filter((f) => existsSync(path.join(root, f))).sort();
+    // Nothing at all: a folder that an enclosing repository ignores (a demo or build output), not a repository.
+    return existing.length > 0 ? existing : undefined;
   } catch {
     return undefined;
   }

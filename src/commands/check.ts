@@ -22,6 +22,7 @@ export async function check(args: CliArgs): Promise<number> {
   const failOn = (args.failOn ?? 'high') as (typeof FAIL_ON)[number];
   if (!FAIL_ON.includes(failOn)) throw new UserError(`Unknown --fail-on ${args.failOn}.`, `Use one of: ${FAIL_ON.join(', ')}.`);
   const url = args.url === undefined ? undefined : parseUrl(args.url);
+  if (args.probeRateLimit && !url) throw new UserError('--probe-rate-limit probes a running API: give its --url.');
   // With only --url, the project is not read unless --dir says where it is.
   const directory = args.dir !== undefined || url === undefined ? path.resolve(args.dir ?? '.') : undefined;
   if (directory !== undefined && (!existsSync(directory) || !statSync(directory).isDirectory())) {

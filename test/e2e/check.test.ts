@@ -97,7 +97,14 @@ describe('check: the command', () => {
   });
 
   it('exit 2 when the check cannot run: bad option, missing directory, positional argument', async () => {
-    for (const args of [['--format', 'xml'], ['--fail-on', 'critical'], ['--dir', '/nonexistent/x'], ['somewhere'], ['--url', 'ftp://x']]) {
+    for (const args of [
+      ['--format', 'xml'],
+      ['--fail-on', 'critical'],
+      ['--dir', '/nonexistent/x'],
+      ['somewhere'],
+      ['--url', 'ftp://x'],
+      ['--probe-rate-limit'],
+    ]) {
       const result = await cli(['check', ...args]);
       assert.equal(result.exitCode, 2, `${args.join(' ')}: ${result.stderr}`);
       assert.match(result.stderr, /^error: /);

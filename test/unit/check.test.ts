@@ -37,6 +37,20 @@ describe('check: reading a project', () => {
     assert.equal(ignored('deploy/dev.pem'), false, 'a nested .gitignore only applies below its folder');
   });
 
+  it('in a git work tree, lists what git would commit; in a folder the repository ignores, every file', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const root = path.join(tempDir('check-git-'), 'repo');
+    mkdirSync(path.join(root, 'api/src'), { recursive: true });
+    mkdirSync(path.join(root, 'demo'), { recursive: true });
+    writeFileSync(path.join(root, '.gitignore'), 'demo/\n*.log\n');
+    writeFileSync(path.join(root, 'api/src/app.ts'), '');
+    writeFileSync(path.join(root, 'api/debug.log'), '');
+    writeFileSync(path.join(root, 'demo/app.ts'), '');
+    execFileSync('git', ['init', '-q'], { cwd: root });
+    assert.deepEqual([...new ProjectFiles(path.join(root, 'api')).files], ['src/app.ts']);
+    assert.deepEqual([...new ProjectFiles(path.join(root, 'demo')).files], ['app.ts']);
+  });
+
   it('lists what would be committed: ignored files and build output are left out', () => {
     const p = project({ '.gitignore': '.env\ncoverage/\n', '.env': 'A=1', 'src/app.ts': '', 'coverage/x.json': '{}', 'dist/app.js': '' });
     assert.deepEqual([...p.files], ['.gitignore', 'src/app.ts']);

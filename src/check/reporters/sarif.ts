@@ -18,7 +18,7 @@ function descriptor(rule: Rule): ReportingDescriptor {
       text: help,
       markdown: `${rule.why}\n\n**Fix:** ${rule.remedy}\n\n${rule.owasp}; hardening checklist row(s) ${rule.checklist.join(', ')}.`,
     },
-    helpUri: `${INFORMATION_URI}#check`,
+    helpUri: `${INFORMATION_URI}#checking-a-project`,
     defaultConfiguration: { level: LEVEL[rule.severity] },
     properties: {
       tags: ['security', rule.owasp.split(' ')[0] ?? 'owasp'],

@@ -1,6 +1,6 @@
-import { SyntaxKind } from 'ts-morph';
-import { anchorFinding, frameworksOf, routes } from '../apps.ts';
-import { findingAt, importsOf } from '../code.ts';
+import { type CallExpression, Node, type SourceFile, SyntaxKind } from 'ts-morph';
+import { anchorFinding, frameworksOf, type Route, routes } from '../apps.ts';
+import { callsTo, findingAt, importsOf, methodCalls, objectLiteral, pluginRegistrations, property, staticValue } from '../code.ts';
 import type { ProjectFiles } from '../project.ts';
 import type { Finding, Rule, StaticCheck } from '../types.ts';
 
@@ -35,24 +35,68 @@ export const signIn: Rule = {
   feature: 'rate-limit',
 };
 
+/**
+ * Whether the application's limiter may apply to every route: @fastify/rate-limit unless `global: false`;
+ * express-rate-limit unless every use of it is provably per route. Undefined: no limiter in the code.
+ */
+function limiterIsGlobal(sources: readonly SourceFile[]): boolean | undefined {
+  const fastify = pluginRegistrations(sources, /^(?:@fastify\/rate-limit|fastify-rate-limit)$/);
+  const express = callsTo(sources, /^(?:express-rate-limit|express-slow-down)$/, [], ['rateLimit'], ['slowDown']);
+  if (fastify.length === 0 && express.length === 0) return undefined;
+  if (fastify.some(({ options }) => staticValue(property(options, 'global')) !== false)) return true;
+  return express.some((limiter) => !onlyPerRoute(limiter, sources));
+}
+
+/** A call's use that limits one route or one narrower mount: `router.post('/login', limiter, ...)`, `app.use('/auth', limiter)`. */
+function perRouteUse(argument: Node): boolean {
+  const call = argument.getParent();
+  if (!call || !Node.isCallExpression(call) || !call.getArguments().includes(argument)) return false;
+  const callee = call.getExpression();
+  if (!Node.isPropertyAccessExpression(callee)) return false;
+  const path = staticValue(call.getArguments()[0]);
+  return typeof path === 'string' && path.startsWith('/') && (callee.getName() !== 'use' || path !== '/');
+}
+
+/** True only when every use of the limiter is per route (otherwise, or when unsure, it counts as global). */
+function onlyPerRoute(limiter: CallExpression, sources: readonly SourceFile[]): boolean {
+  const declaration = limiter.getParentIfKind(SyntaxKind.VariableDeclaration);
+  if (!declaration) return perRouteUse(limiter);
+  const name = declaration.getName();
+  const uses = sources.flatMap((source) =>
+    source.getDescendantsOfKind(SyntaxKind.Identifier).filter((id) => id.getText() === name && id !== declaration.getNameNode()),
+  );
+  return uses.length > 0 && uses.every((use) => perRouteUse(use));
+}
+
+/** A route protected on its own: Fastify `config.rateLimit`, or a middleware or call named like a limiter. */
+function limitedRoute(route: Route): boolean {
+  if (property(objectLiteral(property(route.options, 'config')), 'rateLimit')) return true;
+  return route.handlers.some(
+    (handler) => !Node.isArrowFunction(handler) && !Node.isFunctionExpression(handler) && THROTTLE_NAME.test(handler.getText()),
+  );
+}
+
 export const rateLimit: StaticCheck = {
   rules: [absent, signIn],
   async run(project: ProjectFiles): Promise<Finding[]> {
     if (frameworksOf(project).length === 0) return [];
     const sources = await project.sources();
-    const inApp = sources.some((s) => [...importsOf(s).values()].some((i) => LIMITERS.test(i.module)));
+    const global = limiterIsGlobal(sources);
+    const inApp = global !== undefined || sources.some((s) => [...importsOf(s).values()].some((i) => LIMITERS.test(i.module)));
     const atEdge = project.files.some(
       (f) => /\.conf(?:\.hbs)?$|nginx|ingress/i.test(f) && /\blimit_req\s|limit-rps|limit-rpm/.test(project.read(f) ?? ''),
     );
-    if (inApp || atEdge) return [];
-    const findings: Finding[] = [
-      anchorFinding(project, sources, absent, 'no rate-limit package imported and no limit_req in an nginx configuration'),
-    ];
+    if (global === true || atEdge || (inApp && global === undefined)) return [];
+    const findings: Finding[] = [];
+    if (!inApp)
+      findings.push(anchorFinding(project, sources, absent, 'no rate-limit package imported and no limit_req in an nginx configuration'));
     for (const route of routes(sources)) {
-      if (!SIGN_IN.test(route.path) || route.method === 'get') continue;
+      if (!SIGN_IN.test(route.path) || route.method === 'get' || limitedRoute(route)) continue;
+      // Without any limiter, a hand-written throttle in the route's file (named as one) counts.
       const file = route.call.getSourceFile();
-      const throttled = file.getDescendantsOfKind(SyntaxKind.Identifier).some((id) => THROTTLE_NAME.test(id.getText()));
-      if (!throttled) findings.push(findingAt(signIn, route.call, `${route.method.toUpperCase()} ${route.path} with no limiter`));
+      if (!inApp && file.getDescendantsOfKind(SyntaxKind.Identifier).some((id) => THROTTLE_NAME.test(id.getText()))) continue;
+      const why = inApp ? 'the limiter is not applied to every route, nor to this one' : 'no limiter';
+      findings.push(findingAt(signIn, route.call, `${route.method.toUpperCase()} ${route.path}: ${why}`));
     }
     return findings;
   },
