@@ -1,6 +1,6 @@
 import { type CallExpression, Node, type SourceFile, SyntaxKind } from 'ts-morph';
 import { anchorFinding, frameworksOf, type Route, routes } from '../apps.ts';
-import { callsTo, findingAt, importsOf, methodCalls, objectLiteral, pluginRegistrations, property, staticValue } from '../code.ts';
+import { callsTo, findingAt, importsOf, objectLiteral, pluginRegistrations, property, staticValue } from '../code.ts';
 import type { ProjectFiles } from '../project.ts';
 import type { Finding, Rule, StaticCheck } from '../types.ts';
 
