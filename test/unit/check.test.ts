@@ -191,3 +191,18 @@ describe('check: by meaning, not by text', () => {
     assert.ok(!(await ids(proxied)).some((f) => f.startsWith('headers.missing')));
   });
 });
+
+describe('check: documentation', () => {
+  it('the README lists every rule id, each in its table with the severity the rule has', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { allRules } = await import('../../src/check/registry.ts');
+    const { repoRoot } = await import('../helpers/cli.ts');
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const rows = new Map([...readme.matchAll(/^\| `([\w.-]+)` \| ([\w ]+) \|/gm)].map((m) => [m[1], m[2]]));
+    for (const rule of await allRules()) {
+      if (rule.id.startsWith('live.')) assert.ok(readme.includes(`\`${rule.id}\``), `${rule.id} is named in the README`);
+      else if (rule.id === 'dependencies.vulnerable') assert.equal(rows.get(rule.id), 'from the advisory');
+      else assert.equal(rows.get(rule.id), rule.severity, `${rule.id} in the README's table`);
+    }
+  });
+});
