@@ -163,12 +163,13 @@ describe('check: SARIF', () => {
       path.join(dir, '.hardened-api-check.json'),
       JSON.stringify({ accept: [{ id: 'proxy.trust-all', reason: 'only reachable through the mesh' }] }),
     );
-    const result = await cli(['check', '--dir', dir, '--format', 'sarif']);
+    const result = await cli(['check', '--dir', dir, '--no-audit', '--format', 'sarif']);
     assert.equal(result.exitCode, 1, result.stderr);
     const log = JSON.parse(result.stdout) as {
       runs: {
         tool: { driver: { rules: { id: string; help: { text: string } }[] } };
         results: { ruleId: string; level: string; suppressions?: unknown[] }[];
+        invocations: { toolExecutionNotifications: { message: { text: string } }[] }[];
       }[];
     };
 
@@ -179,6 +180,7 @@ describe('check: SARIF', () => {
 
     const [run] = log.runs;
     assert.ok(run);
+    assert.match(run.invocations[0]?.toolExecutionNotifications[0]?.message.text ?? '', /^dependencies\.vulnerable skipped: npm audit not run/);
     assert.ok(run.tool.driver.rules.length >= 40, 'every rule, with help');
     assert.ok(run.tool.driver.rules.every((r) => r.help.text.length > 40));
     assert.deepEqual(
@@ -210,6 +212,19 @@ describe('check: SARIF', () => {
       .flatMap((r) => r.results ?? [])
       .filter((r) => r.level !== 'note' && r.level !== 'none');
     assert.deepEqual(problems, [], 'no schema, SARIF or GitHub ingestion error or warning');
+  });
+
+  it('locates results relative to the repository root when the project is a folder of a repository', async () => {
+    const repository = tempDir('monorepo-');
+    const dir = plantedProject();
+    cpSync(dir, path.join(repository, 'services/api'), { recursive: true });
+    await execa('git', ['init', '-q'], { cwd: repository });
+    const result = await cli(['check', '--dir', path.join(repository, 'services/api'), '--no-audit', '--format', 'sarif']);
+    const log = JSON.parse(result.stdout) as {
+      runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
+    const uris = log.runs[0]?.results.map((r) => r.locations[0]?.physicalLocation.artifactLocation.uri);
+    assert.deepEqual(uris, ['services/api/src/security.ts', 'services/api/src/app.ts', 'services/api/src/app.ts']);
   });
 
   it('the validator does catch what GitHub would refuse (a result without a location)', async () => {

@@ -181,6 +181,18 @@ describe('check: by meaning, not by text', () => {
     );
   });
 
+  it('test code is not application code: what tests plant is not reported', async () => {
+    const found = await ids({
+      'package.json': pkg({ fastify: '5.0.0' }),
+      'test/helpers/app.ts': "import Fastify from 'fastify';\nexport const app = Fastify({ trustProxy: true });\n",
+      'src/routes.spec.ts': "import Fastify from 'fastify';\nexport const app = Fastify({ trustProxy: true });\n",
+    });
+    assert.deepEqual(
+      found.filter((f) => f.startsWith('proxy.')),
+      [],
+    );
+  });
+
   it('security headers set by a reverse proxy configured in the repository count', async () => {
     const app = {
       'package.json': pkg({ fastify: '5.0.0' }),
