@@ -180,7 +180,10 @@ describe('check: SARIF', () => {
 
     const [run] = log.runs;
     assert.ok(run);
-    assert.match(run.invocations[0]?.toolExecutionNotifications[0]?.message.text ?? '', /^dependencies\.vulnerable skipped: npm audit not run/);
+    assert.match(
+      run.invocations[0]?.toolExecutionNotifications[0]?.message.text ?? '',
+      /^dependencies\.vulnerable skipped: npm audit not run/,
+    );
     assert.ok(run.tool.driver.rules.length >= 40, 'every rule, with help');
     assert.ok(run.tool.driver.rules.every((r) => r.help.text.length > 40));
     assert.deepEqual(
