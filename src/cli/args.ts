@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
 import type { FeatureDefinition } from '../features/types.ts';
 
-export type Command = 'create' | 'add' | 'list' | 'help' | 'version';
+export type Command = 'create' | 'add' | 'list' | 'check' | 'help' | 'version';
 
 export interface CliArgs {
   command: Command;
@@ -18,6 +18,13 @@ export interface CliArgs {
   dir: string | undefined;
   /** Feature sub-choices given as `--<flag> a,b`, by feature id. */
   featureOptions: Record<string, string[]>;
+  /** (check) */
+  url: string | undefined;
+  format: string | undefined;
+  failOn: string | undefined;
+  ignore: string[] | undefined;
+  probeRateLimit: boolean;
+  audit: boolean | undefined;
 }
 
 export function parseCli(argv: readonly string[], registry: readonly FeatureDefinition[]): CliArgs {
@@ -36,8 +43,8 @@ export function parseCli(argv: readonly string[], registry: readonly FeatureDefi
   let command: Command = 'create';
   if (values.help) command = 'help';
   else if (values.version) command = 'version';
-  else if (first === 'add' || first === 'list' || first === 'help') command = first;
-  const rest = command === 'add' || command === 'list' || first === 'help' ? positionals.slice(1) : positionals;
+  else if (first === 'add' || first === 'list' || first === 'check' || first === 'help') command = first;
+  const rest = command === 'add' || command === 'list' || command === 'check' || first === 'help' ? positionals.slice(1) : positionals;
 
   const featureOptions: Record<string, string[]> = {};
   for (const [flag, id] of optionFlags) {
@@ -57,6 +64,12 @@ export function parseCli(argv: readonly string[], registry: readonly FeatureDefi
     json: values.json === true,
     dir: values.dir as string | undefined,
     featureOptions,
+    url: values.url as string | undefined,
+    format: values.format as string | undefined,
+    failOn: values['fail-on'] as string | undefined,
+    ignore: typeof values.ignore === 'string' ? splitList(values.ignore) : undefined,
+    probeRateLimit: values['probe-rate-limit'] === true,
+    audit: values.audit as boolean | undefined,
   };
 }
 
@@ -76,6 +89,12 @@ function parse(argv: readonly string[], optionFlags: string[]) {
       pm: { type: 'string' },
       json: { type: 'boolean' },
       dir: { type: 'string' },
+      url: { type: 'string' },
+      format: { type: 'string' },
+      'fail-on': { type: 'string' },
+      ignore: { type: 'string' },
+      'probe-rate-limit': { type: 'boolean' },
+      audit: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
       ...Object.fromEntries(optionFlags.map((flag) => [flag, { type: 'string' as const }])),
@@ -94,6 +113,7 @@ export const USAGE = `Usage:
   create-hardened-api [directory] [options]        create a new project
   create-hardened-api add <feature...> [options]   add features to an existing project (default: current directory)
   create-hardened-api list [--json]                list the optional features
+  create-hardened-api check [options]              audit a project (and/or a running API) against the hardening checklist
 
 Options:
   -y, --yes                      no prompts: defaults for everything not given
@@ -103,5 +123,14 @@ Options:
   --no-install, --no-git         skip dependency install / git init and first commit
   --pm npm|pnpm|yarn|bun         package manager (default: the one that ran this command)
   --json                         print one JSON result object on stdout (logs go to stderr)
-  --dir <path>                   (add) the project to patch
+  --dir <path>                   (add, check) the project to patch or check (default: current directory)
+
+Check options:
+  --url <base-url>               also check a running API (loopback or a host you name; about 15 requests)
+  --format text|json|sarif       report format (default: text)
+  --fail-on high|medium|low|none exit 1 when a finding at or above this severity is not accepted (default: high)
+  --ignore <id,...>              leave these rule ids out of the report
+  --probe-rate-limit             (with --url) send up to 200 requests and expect a 429 with Retry-After
+  --no-audit                     do not run npm audit --omit=dev
+  Exit codes: 0 passed, 1 findings at or above --fail-on, 2 the check could not run.
   -h, --help, -v, --version`;

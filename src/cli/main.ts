@@ -6,8 +6,10 @@ import { log } from './output.ts';
 
 /** Runs one command; returns the exit code: 0 success, 1 user error or cancel, 2 internal error. */
 export async function main(argv: readonly string[]): Promise<number> {
+  let command: string | undefined;
   try {
     const args = parseCli(argv, registry);
+    command = args.command;
     switch (args.command) {
       case 'help':
         process.stdout.write(`${USAGE}\n`);
@@ -19,6 +21,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         const { list } = await import('../commands/list.ts');
         list(args.json);
         return 0;
+      }
+      case 'check': {
+        const { check } = await import('../commands/check.ts');
+        return await check(args);
       }
       case 'add': {
         const { add } = await import('../commands/add.ts');
@@ -50,7 +56,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (error instanceof UserError) {
       log.error(error.message, error.hint);
-      return 1;
+      // For check, 1 means "findings": a check that could not run must not look like one that found something.
+      return (command ?? argv.find((a) => !a.startsWith('-'))) === 'check' ? 2 : 1;
     }
     log.error(
       `internal error: ${(error as Error).stack ?? String(error)}`,

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { features } from '../../src/features/index.ts';
 import { cli, repoRoot, tempDir } from './cli.ts';
 import { matrixCombinations } from './combinations.ts';
+import { type LocalRegistry, startLocalRegistry } from './local-registry.ts';
 import { buildOnce } from './once.ts';
+import { packedTarball } from './packed.ts';
 
 /** Node 24 (from the `node` package) first on PATH, so generated projects never run on the machine's old Node. */
 export const toolEnv = {
@@ -32,11 +34,25 @@ export async function generate(ids: readonly string[], name = 'api', options: Re
 }
 
 let shared: Promise<string> | undefined;
+let registry: Promise<LocalRegistry> | undefined;
+
+/** One local registry per test process (see local-registry.ts), started when first needed. */
+export function localRegistry(): Promise<LocalRegistry> {
+  registry ??= startLocalRegistry();
+  return registry;
+}
+
+export async function closeLocalRegistry(): Promise<void> {
+  if (registry) await (await registry).close();
+  registry = undefined;
+}
 
 /**
  * One install of the union of every combination's dependencies (they only ever add to each other),
  * cached by the dependency set (and shared by concurrent test files): every generated project links to
- * it instead of installing again.
+ * it instead of installing again. The generator itself (a devDependency of every project) comes from
+ * this repository's packed tarball, refreshed on every run; the cache key holds its dependencies rather
+ * than its content.
  */
 export function sharedNodeModules(): Promise<string> {
   shared ??= (async () => {
@@ -44,19 +60,60 @@ export function sharedNodeModules(): Promise<string> {
     const source = await generate(everything, 'deps');
     const pkg = JSON.parse(readFileSync(path.join(source, 'package.json'), 'utf8')) as Record<string, unknown>;
     const deps = { dependencies: pkg.dependencies, devDependencies: pkg.devDependencies };
-    const hash = createHash('sha256').update(JSON.stringify(deps)).digest('hex').slice(0, 16);
+    const generator = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { dependencies: unknown };
+    const hash = createHash('sha256')
+      .update(JSON.stringify({ ...deps, generator: generator.dependencies }))
+      .digest('hex')
+      .slice(0, 16);
     const dir = path.join(repoRoot, '.test-output/deps', hash);
     await buildOnce(
       dir,
       async () => {
         writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'matrix-deps', private: true, ...deps }, null, 2));
-        await execa('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: dir, env: toolEnv, stdin: 'ignore' });
+        await execa('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts'], {
+          cwd: dir,
+          env: { ...toolEnv, npm_config_registry: (await localRegistry()).url },
+          stdin: 'ignore',
+        });
       },
       'the matrix install',
     );
+    await refreshGenerator(path.join(dir, 'node_modules/create-hardened-api'));
     return path.join(dir, 'node_modules');
   })();
   return shared;
+}
+
+/**
+ * Points the installed generator at the current packed tarball (the install may be older than the code):
+ * the tarball is unpacked once per content, and the link is swapped by a rename, which concurrent test
+ * processes can do at the same time.
+ */
+async function refreshGenerator(target: string): Promise<void> {
+  const tarball = await packedTarball();
+  const unpacked = path.join(path.dirname(tarball), 'create-hardened-api');
+  await buildOnce(
+    unpacked,
+    () => execa('tar', ['-xzf', tarball, '--strip-components=1', '-C', unpacked]).then(() => undefined),
+    'the generator',
+  );
+  const link = `${target}.${process.pid}`;
+  rmSync(link, { recursive: true, force: true });
+  symlinkSync(unpacked, link, 'dir');
+  if (existsSync(target) && !lstatSync(target).isSymbolicLink()) rmSync(target, { recursive: true, force: true });
+  renameSync(link, target);
+}
+
+/**
+ * The lockfile `npm install` would have written (the matrix links node_modules instead of installing):
+ * resolved from the registry, with the generator served by the local registry.
+ */
+export async function lockDependencies(project: string): Promise<void> {
+  await execa('npm', ['install', '--package-lock-only', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    cwd: project,
+    env: { ...toolEnv, npm_config_registry: (await localRegistry()).url },
+    stdin: 'ignore',
+  });
 }
 
 export async function linkDependencies(project: string): Promise<void> {

@@ -2,13 +2,17 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { execa } from 'execa';
 import { features } from '../../src/features/index.ts';
 import { repoRoot } from '../helpers/cli.ts';
 import { type Combination, matrixCombinations } from '../helpers/combinations.ts';
 import {
+  closeLocalRegistry,
   generate,
   linkDependencies,
+  lockDependencies,
   POSTGRES_URL,
+  projectEnv,
   REDIS_URL,
   runScript,
   sharedNodeModules,
@@ -19,12 +23,44 @@ import { startProductionBuild } from '../helpers/production.ts';
 import { ensurePostgres, ensureRedis } from '../helpers/services.ts';
 import { validators } from './validators/index.ts';
 
-const STEPS = ['generate', 'imports', 'typecheck', 'lint', 'test (embedded)', 'test (services)', 'production', 'validators'] as const;
+const STEPS = [
+  'generate',
+  'imports',
+  'check',
+  'typecheck',
+  'lint',
+  'test (embedded)',
+  'test (services)',
+  'production',
+  'validators',
+] as const;
 type Step = (typeof STEPS)[number];
 const table = new Map<string, Partial<Record<Step, string>>>();
 
 function tail(output: string): string {
   return output.split('\n').slice(-40).join('\n');
+}
+
+interface CheckReport {
+  findings: { id: string; severity: string; location: { file?: string; line?: number; url?: string }; seen: string; accepted?: unknown }[];
+}
+
+/** `create-hardened-api check` as the project runs it (its own devDependency): what it finds at medium or above. */
+async function hardeningFindings(project: string, ...args: string[]): Promise<string[]> {
+  const result = await execa(
+    'node_modules/.bin/create-hardened-api',
+    ['check', '--no-audit', '--format', 'json', '--fail-on', 'none', ...args],
+    {
+      cwd: project,
+      env: projectEnv(),
+      reject: false,
+      stdin: 'ignore',
+    },
+  );
+  if (result.exitCode !== 0) return [`check exited ${result.exitCode}: ${result.stderr}`];
+  return (JSON.parse(result.stdout) as CheckReport).findings
+    .filter((f) => f.severity !== 'low' && !f.accepted)
+    .map((f) => `${f.severity} ${f.id} ${f.location.url ?? `${f.location.file}:${f.location.line}`}: ${f.seen}`);
 }
 
 /** The production build (what `npm start` and the image run) starts, is ready, serves, and stops cleanly. */
@@ -37,6 +73,8 @@ async function productionProblems(project: string, features: readonly string[]):
     const expected = features.includes('auth') ? 401 : 200;
     const items = await fetch(`${server.url}/v1/items`);
     if (items.status !== expected) problems.push(`GET /v1/items answered ${items.status}, not ${expected}`);
+    // The live checks, against the API as it runs in production.
+    for (const finding of await hardeningFindings(project, '--url', `${server.url}/v1/items`)) problems.push(`check --url: ${finding}`);
   } finally {
     const code = await server.stop();
     if (code !== 0) problems.push(`SIGTERM: exit code ${code}, not 0`);
@@ -67,7 +105,8 @@ export function matrixSuite(shard: number, shards: number): void {
       await sharedNodeModules();
     });
 
-    after(() => {
+    after(async () => {
+      await closeLocalRegistry();
       const header = `| combination | ${STEPS.join(' | ')} |\n|---|${STEPS.map(() => '---').join('|')}|`;
       const rows = [...table].map(([name, cells]) => `| ${name} | ${STEPS.map((s) => cells[s] ?? '-').join(' | ')} |`);
       const markdown = `${header}\n${rows.join('\n')}\n`;
@@ -90,12 +129,19 @@ export function matrixSuite(shard: number, shards: number): void {
         let started = Date.now();
         const project = await generate(combination.features, 'api', combination.options);
         await linkDependencies(project);
+        await lockDependencies(project);
         mark('generate', true, Date.now() - started);
 
         started = Date.now();
         const undeclared = undeclaredImports(project);
         mark('imports', undeclared.length === 0, Date.now() - started);
         assert.deepEqual(undeclared, [], 'every import is a declared dependency');
+
+        // Lint runs it too; this step names what it finds (if anything appears, the template or the check is wrong).
+        started = Date.now();
+        const findings = await hardeningFindings(project);
+        mark('check', findings.length === 0, Date.now() - started);
+        assert.deepEqual(findings, [], `create-hardened-api check in ${project}: 0 findings at medium or above`);
 
         for (const [step, script, env] of [
           ['typecheck', 'typecheck', {}],
