@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cli, repoRoot, snapshot, tempDir } from '../helpers/cli.ts';
@@ -222,5 +222,57 @@ describe('upgrade from a real earlier version (0.1.0-dev.94, commit 39aaa1d) to 
     const none = await upgrade(empty);
     assert.equal(none.exitCode, 1);
     assert.match(none.stderr, /No \.hardened-api\.json/);
+  });
+});
+
+describe('upgrade of a project we did not generate, which add wrote into (0.1.0-dev.95, commit 0bfc9a6, to this one)', () => {
+  const FIXTURE = path.join(repoRoot, 'test/fixtures/fastify/factory-typeprovider');
+
+  /** The fixture with metrics added by `bin`, then the user's edits: one in our folder, their own file, a dependency. */
+  function addedTo(bin: string): string {
+    const dir = path.join(tempDir('upgrade-foreign-'), 'bookshelf');
+    cpSync(FIXTURE, dir, { recursive: true });
+    execFileSync(process.execPath, [bin, 'add', 'metrics', '--dir', dir, '--no-install'], { stdio: 'ignore' });
+    edit(dir, 'src/hardened-api/plugins/metrics.ts', (text) =>
+      text.replace(
+        "    app.addHook('onRequestAbort',",
+        "    // An aborted request leaves the in-flight gauge here.\n    app.addHook('onRequestAbort',",
+      ),
+    );
+    writeFileSync(path.join(dir, 'src/routes/authors.ts'), 'export const authors = [];\n');
+    edit(dir, 'package.json', (text) => text.replace('"dependencies": {\n', '"dependencies": {\n    "@acme/audit-sink": "2.1.0",\n'));
+    return dir;
+  }
+
+  let ownRegistry: Registry;
+  before(async () => {
+    ownRegistry = await startRegistry([path.join(FIXTURES, 'create-hardened-api-0.1.0-dev.95.tgz')]);
+    env = { npm_config_registry: ownRegistry.url, XDG_CACHE_HOME: tempDir('upgrade-cache-') };
+  });
+  after(() => ownRegistry.close());
+
+  it('touches only our files and the entries add made; equals add with this version plus the edits; again changes nothing', async () => {
+    const project = addedTo(unpack('0.1.0-dev.95'));
+    git(project, 'init', '-q');
+    commitAll(project, 'metrics added by 0.1.0-dev.95, then edited');
+    const expected = addedTo(path.join(repoRoot, 'bin/create-hardened-api.js'));
+
+    const result = await upgrade(project, '--json');
+    assert.equal(result.exitCode, 0, `${result.stderr}${result.stdout}`);
+    const report = result.report as UpgradeJson;
+    assert.deepEqual(report.merged, ['src/hardened-api/plugins/metrics.ts']);
+    assert.ok(report.updated.includes('src/hardened-api/lib/coerce.ts'), JSON.stringify(report));
+    const touched = [...report.updated, ...report.merged, ...report.created, ...report.removed];
+    assert.deepEqual(
+      touched.filter((file) => !file.startsWith('src/hardened-api/')),
+      [],
+      'only our folder',
+    );
+    assert.deepEqual(snapshot(project, withoutGit), snapshot(expected, withoutGit));
+
+    commitAll(project, 'upgraded');
+    const again = await upgrade(project, '--json');
+    assert.equal(again.exitCode, 0, again.stderr);
+    assert.equal(git(project, 'status', '--porcelain'), '', 'a second upgrade changes nothing');
   });
 });
