@@ -35,7 +35,8 @@ export async function upgrade(args: CliArgs): Promise<number> {
       `Run a newer version (npx create-hardened-api@latest upgrade) or pass --to ${from} or later.`,
     );
   }
-  if (!args.allowDirty) assertCommitted(directory);
+  // A dry run writes nothing, so there is nothing to protect.
+  if (!args.allowDirty && !args.dryRun) assertCommitted(directory);
 
   const scratch = await mkdtemp(path.join(tmpdir(), 'hardened-api-upgrade-'));
   let base: RenderedProject;

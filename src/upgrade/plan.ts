@@ -38,8 +38,8 @@ export interface UpgradePlan {
   newMigrations: string[];
 }
 
-/** Documents that only grow by blocks: two insertions at one place keep both. */
-const BLOCK_DOCUMENTS = new Set(['.env.example', 'README.md']);
+/** Documents that grow by blocks (a feature's variables, a README section): two insertions at one place keep both. */
+const BLOCK_DOCUMENT = /(^|\/)(README\.md|\.env\.example)$/;
 const MIGRATION = /(^|\/)migrations\/[^/]+\.sql$/;
 
 /**
@@ -115,7 +115,7 @@ export function planUpgrade(input: UpgradeInput): UpgradePlan {
       write(path, after, 'update');
       continue;
     }
-    const merged = mergeText(before ?? '', after, current, markers, BLOCK_DOCUMENTS.has(path));
+    const merged = mergeText(before ?? '', after, current, markers, BLOCK_DOCUMENT.test(path));
     if (merged.text === current) continue;
     if (merged.conflicts > 0) {
       const reason = before === null ? `you have a file where ${labels.next} adds one` : 'you and the new version changed the same lines';

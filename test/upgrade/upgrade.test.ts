@@ -211,6 +211,8 @@ describe('upgrade from a real earlier version (0.1.0-dev.94, commit 39aaa1d) to 
     const dirty = await upgrade(project);
     assert.equal(dirty.exitCode, 1);
     assert.match(dirty.stderr, /uncommitted changes: notes\.md\./);
+    const dryRun = await upgrade(project, '--dry-run');
+    assert.equal(dryRun.exitCode, 0, `a dry run writes nothing, so it goes ahead: ${dryRun.stderr}`);
 
     const downgrade = await upgrade(project, '--allow-dirty', '--to', '0.1.0-dev.9');
     assert.equal(downgrade.exitCode, 1);
