@@ -56,7 +56,7 @@ export function mergePackageJsonByMeaning(base: string, ours: string, yours: str
     if (y[key] === undefined) delete result[key];
     else result[key] = y[key];
   }
-  const text = serialize(orderLike(result, o, y), yours);
+  const text = serializeLike(orderLike(result, o, y), yours);
   return { text, applied, kept };
 }
 
@@ -119,8 +119,8 @@ function orderLike(result: Json, ours: Json, yours: Json): Json {
   return Object.fromEntries(order.map((k) => [k, result[k]]));
 }
 
-/** JSON in the user's indentation and line endings, with a final newline when theirs has one. */
-function serialize(value: Json, yours: string): string {
+/** JSON in the indentation and line endings of `yours`, with a final newline when it has one. */
+export function serializeLike(value: Json, yours: string): string {
   const indent = /^([ \t]+)"/m.exec(yours)?.[1] ?? '  ';
   const eol = yours.includes('\r\n') ? '\r\n' : '\n';
   const text = JSON.stringify(value, null, indent).replaceAll('\n', eol);

@@ -7,6 +7,7 @@ import type { RenderedFile } from '../engine/render.ts';
 import { UserError } from '../errors.ts';
 import { foreignSupport } from '../features/foreign.ts';
 import { features as registry } from '../features/index.ts';
+import { serializeLike } from './merge-package-json.ts';
 import type { RenderedProject } from './plan.ts';
 
 /** Never copied into a render, never read back from one. */
@@ -78,7 +79,7 @@ function copyWithoutOurFiles(project: string, dir: string, manifest: Manifest): 
   writeFileSync(path.join(dir, MANIFEST_FILE), serializeManifest({ ...manifest, features: [], files: {} }));
   const packageFile = path.join(dir, 'package.json');
   const text = readFileSync(packageFile, 'utf8');
-  const pkg = JSON.parse(text) as { dependencies?: Record<string, string> };
+  const pkg = JSON.parse(text) as Record<string, unknown> & { dependencies?: Record<string, string> };
   const declared = new Set(
     [foreignSupport, ...registry.filter((f) => manifest.features.includes(f.id))].flatMap((f) => [
       ...Object.keys(f.dependencies ?? {}),
@@ -87,9 +88,7 @@ function copyWithoutOurFiles(project: string, dir: string, manifest: Manifest): 
   );
   if (!pkg.dependencies || !Object.keys(pkg.dependencies).some((name) => declared.has(name))) return;
   pkg.dependencies = Object.fromEntries(Object.entries(pkg.dependencies).filter(([name]) => !declared.has(name)));
-  const indent = /^([ \t]+)"/m.exec(text)?.[1] ?? '  ';
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  writeFileSync(packageFile, `${JSON.stringify(pkg, null, indent).replaceAll('\n', eol)}${/\r?\n$/.test(text) ? eol : ''}`);
+  writeFileSync(packageFile, serializeLike(pkg, text));
 }
 
 function readRender(root: string): Map<string, RenderedFile> {
