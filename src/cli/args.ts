@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
 import type { FeatureDefinition } from '../features/types.ts';
 
-export type Command = 'create' | 'add' | 'list' | 'check' | 'help' | 'version';
+export type Command = 'create' | 'add' | 'upgrade' | 'list' | 'check' | 'help' | 'version';
 
 export interface CliArgs {
   command: Command;
@@ -16,6 +16,10 @@ export interface CliArgs {
   pm: string | undefined;
   json: boolean;
   dir: string | undefined;
+  /** (upgrade) the version to upgrade to; this one when absent. */
+  to: string | undefined;
+  /** (upgrade) go ahead on a git work tree with uncommitted changes. */
+  allowDirty: boolean;
   /** Feature sub-choices given as `--<flag> a,b`, by feature id. */
   featureOptions: Record<string, string[]>;
   /** (check) */
@@ -43,8 +47,8 @@ export function parseCli(argv: readonly string[], registry: readonly FeatureDefi
   let command: Command = 'create';
   if (values.help) command = 'help';
   else if (values.version) command = 'version';
-  else if (first === 'add' || first === 'list' || first === 'check' || first === 'help') command = first;
-  const rest = command === 'add' || command === 'list' || command === 'check' || first === 'help' ? positionals.slice(1) : positionals;
+  else if (first === 'add' || first === 'upgrade' || first === 'list' || first === 'check' || first === 'help') command = first;
+  const rest = ['add', 'upgrade', 'list', 'check'].includes(command) || first === 'help' ? positionals.slice(1) : positionals;
 
   const featureOptions: Record<string, string[]> = {};
   for (const [flag, id] of optionFlags) {
@@ -63,6 +67,8 @@ export function parseCli(argv: readonly string[], registry: readonly FeatureDefi
     pm: values.pm as string | undefined,
     json: values.json === true,
     dir: values.dir as string | undefined,
+    to: values.to as string | undefined,
+    allowDirty: values['allow-dirty'] === true,
     featureOptions,
     url: values.url as string | undefined,
     format: values.format as string | undefined,
@@ -95,6 +101,8 @@ function parse(argv: readonly string[], optionFlags: string[]) {
       ignore: { type: 'string' },
       'probe-rate-limit': { type: 'boolean' },
       audit: { type: 'boolean' },
+      to: { type: 'string' },
+      'allow-dirty': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
       ...Object.fromEntries(optionFlags.map((flag) => [flag, { type: 'string' as const }])),
@@ -112,6 +120,7 @@ function splitList(value: string): string[] {
 export const USAGE = `Usage:
   create-hardened-api [directory] [options]        create a new project
   create-hardened-api add <feature...> [options]   add features to an existing project (default: current directory)
+  create-hardened-api upgrade [options]            bring a project up to this version, keeping your edits
   create-hardened-api list [--json]                list the optional features
   create-hardened-api check [options]              audit a project (and/or a running API) against the hardening checklist
 
@@ -123,8 +132,9 @@ Options:
   --no-install, --no-git         skip dependency install / git init and first commit
   --pm npm|pnpm|yarn|bun         package manager (default: the one that ran this command)
   --json                         print one JSON result object on stdout (logs go to stderr)
-  --dir <path>                   (add, check) the project to patch or check (default: current directory)
-
+  --dir <path>                   (add, upgrade, check) the project (default: current directory)
+  --to <version>                 (upgrade) the version to upgrade to (default: this one)
+  --allow-dirty                  (upgrade) run on a git work tree with uncommitted changes
 Check options:
   --url <base-url>               also check a running API (loopback or a host you name; about 15 requests)
   --format text|json|sarif       report format (default: text)

@@ -31,6 +31,13 @@ export async function main(argv: readonly string[]): Promise<number> {
         await add(args);
         return 0;
       }
+      case 'upgrade': {
+        if (args.positionals.length > 0) {
+          throw new UserError(`upgrade takes no arguments, got: ${args.positionals.join(' ')}`, 'Pass the project with --dir <path>.');
+        }
+        const { upgrade } = await import('../commands/upgrade.ts');
+        return await upgrade(args);
+      }
       case 'create': {
         const { choicesFromFlags, create, withDefaults } = await import('../commands/create.ts');
         const { choices, missing } = choicesFromFlags(args);

@@ -26,11 +26,16 @@ export const diskFs: CommitFs = {
 
 /**
  * Writes all changes or none. Every new content is first staged inside the project; then each file
- * is moved into place, the file it replaces moved aside. If anything fails, what was placed is
- * removed, what was replaced is restored, and directories this commit created are removed: the
- * project is left byte-for-byte as it was.
+ * is moved into place, the file it replaces moved aside, and each file in `removals` is moved aside
+ * too. If anything fails, what was placed is removed, what was replaced or removed is restored, and
+ * directories this commit created are removed: the project is left byte-for-byte as it was.
  */
-export async function commitChanges(root: string, changes: readonly FileChange[], ops: CommitFs = diskFs): Promise<void> {
+export async function commitChanges(
+  root: string,
+  changes: readonly FileChange[],
+  ops: CommitFs = diskFs,
+  removals: readonly string[] = [],
+): Promise<void> {
   const rootExisted = await ops.exists(root);
   if (!rootExisted) await fs.mkdirp(root);
   const stage = await mkdtemp(path.join(root, '.hardened-api-staging-'));
@@ -51,6 +56,13 @@ export async function commitChanges(root: string, changes: readonly FileChange[]
       }
       placed.push({ target, backedUp });
       await ops.move(path.join(stage, String(index)), target);
+    }
+    for (const [index, file] of removals.entries()) {
+      const target = path.join(root, file);
+      if (!(await ops.exists(target))) continue;
+      const backedUp = path.join(backup, `removed-${index}`);
+      await ops.move(target, backedUp);
+      placed.push({ target, backedUp });
     }
   } catch (error) {
     await rollBack(placed, createdDirs);

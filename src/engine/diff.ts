@@ -17,6 +17,11 @@ function fileDiff(change: FileChange): string {
   return header + hunks(before, after).join('');
 }
 
+/** The unified diff of deleting a file, as `git diff` prints it. */
+export function deletionDiff(file: string, before: string): string {
+  return `diff --git a/${file} b/${file}\ndeleted file mode 100644\n--- a/${file}\n+++ /dev/null\n${hunks(splitLines(before), []).join('')}`;
+}
+
 function splitLines(text: string): string[] {
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();

