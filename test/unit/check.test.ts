@@ -193,6 +193,38 @@ describe('check: by meaning, not by text', () => {
     );
   });
 
+  it('an opt-in limiter that the application applies to every request in a hook covers the sign-in routes', async () => {
+    const routes = [
+      "import type { FastifyInstance } from 'fastify';",
+      'export async function auth(app: FastifyInstance) {',
+      "  app.post('/auth/login', async () => ({}));",
+      '}',
+    ].join('\n');
+    const limiter = (hook: string) =>
+      [
+        "import rateLimit from '@fastify/rate-limit';",
+        "import type { FastifyInstance } from 'fastify';",
+        'export async function limits(app: FastifyInstance) {',
+        '  await app.register(rateLimit, { global: false });',
+        '  const check = app.createRateLimit({ max: 5, timeWindow: 60_000 });',
+        `  app.addHook('${hook}', async (request, reply) => {`,
+        '    const result = await check(request);',
+        '    if (result.isExceeded) return reply.code(429).send();',
+        '  });',
+        '}',
+      ].join('\n');
+    const files = (hook: string) => ({ 'package.json': pkg({ fastify: '5.0.0' }), 'src/auth.ts': routes, 'src/limits.ts': limiter(hook) });
+    assert.deepEqual(
+      (await ids(files('preParsing'))).filter((f) => f.startsWith('rate-limit.')),
+      [],
+    );
+    assert.deepEqual(
+      (await ids(files('onSend'))).filter((f) => f.startsWith('rate-limit.')),
+      ['rate-limit.sign-in src/auth.ts:3'],
+      'a hook after the handler ran limits nothing',
+    );
+  });
+
   it('security headers set by a reverse proxy configured in the repository count', async () => {
     const app = {
       'package.json': pkg({ fastify: '5.0.0' }),

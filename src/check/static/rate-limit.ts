@@ -1,6 +1,6 @@
 import { type CallExpression, Node, type SourceFile, SyntaxKind } from 'ts-morph';
 import { anchorFinding, frameworksOf, type Route, routes } from '../apps.ts';
-import { callsTo, findingAt, importsOf, objectLiteral, pluginRegistrations, property, staticValue } from '../code.ts';
+import { callsTo, findingAt, importsOf, methodCalls, objectLiteral, pluginRegistrations, property, staticValue } from '../code.ts';
 import type { ProjectFiles } from '../project.ts';
 import type { Finding, Rule, StaticCheck } from '../types.ts';
 
@@ -44,7 +44,22 @@ function limiterIsGlobal(sources: readonly SourceFile[]): boolean | undefined {
   const express = callsTo(sources, /^(?:express-rate-limit|express-slow-down)$/, [], ['rateLimit'], ['slowDown']);
   if (fastify.length === 0 && express.length === 0) return undefined;
   if (fastify.some(({ options }) => staticValue(property(options, 'global')) !== false)) return true;
+  if (fastify.length > 0 && sources.some(enforcedByRequestHook)) return true;
   return express.some((limiter) => !onlyPerRoute(limiter, sources));
+}
+
+const REQUEST_HOOKS = new Set(['onRequest', 'preParsing', 'preValidation', 'preHandler']);
+
+/**
+ * `global: false` with the limiter applied to every request by the application itself: a request hook
+ * in a file that builds its checks with `createRateLimit` (per-route budgets chosen in the hook).
+ */
+function enforcedByRequestHook(source: SourceFile): boolean {
+  if (methodCalls(source, 'createRateLimit').length === 0) return false;
+  return methodCalls(source, 'addHook').some((hook) => {
+    const phase = staticValue(hook.getArguments()[0]);
+    return typeof phase === 'string' && REQUEST_HOOKS.has(phase);
+  });
 }
 
 /** A call's use that limits one route or one narrower mount: `router.post('/login', limiter, ...)`, `app.use('/auth', limiter)`. */
