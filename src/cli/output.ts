@@ -11,6 +11,22 @@ export const log = {
   },
 };
 
+let resultPrinted = false;
+
+/** Whether this process already printed its result: --json promises exactly one object on stdout. */
+export function hasPrintedResult(): boolean {
+  return resultPrinted;
+}
+
 export function printResult(json: boolean, result: Record<string, unknown>, human: string): void {
+  resultPrinted = true;
   process.stdout.write(json ? `${JSON.stringify(result)}\n` : human);
+}
+
+export type ErrorCode = 'invalid-input' | 'cancelled' | 'internal-error';
+
+/** The --json result of a command that failed: the same message and hint as on stderr. */
+export function printJsonError(command: string | undefined, code: ErrorCode, message: string, hint: string | undefined): void {
+  if (resultPrinted) return;
+  printResult(true, { ok: false, ...(command ? { command } : {}), error: { code, message, ...(hint ? { hint } : {}) } }, '');
 }

@@ -52,7 +52,7 @@ export function withDefaults(choices: Partial<CreateChoices>): CreateChoices {
   if (!choices.directory) throw new UserError('Missing the project directory.', 'Example: create-hardened-api my-api --yes');
   return {
     directory: choices.directory,
-    preset: choices.preset ?? (choices.extraFeatures ? 'minimal' : 'standard'),
+    preset: choices.preset ?? 'standard',
     extraFeatures: choices.extraFeatures ?? [],
     options: choices.options ?? {},
     pm: choices.pm ?? detectPackageManager(),
