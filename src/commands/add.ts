@@ -4,6 +4,7 @@ import type { CliArgs } from '../cli/args.ts';
 import { log, printResult } from '../cli/output.ts';
 import { commitChanges } from '../engine/commit.ts';
 import { composeProject } from '../engine/compose.ts';
+import { assertAllInsideProject } from '../engine/inside-project.ts';
 import { MANIFEST_FILE, type Manifest, readManifest } from '../engine/manifest.ts';
 import { parsePackageJson } from '../engine/package-json.ts';
 import { GENERATED, type ProjectTarget } from '../engine/project-target.ts';
@@ -59,6 +60,10 @@ export async function add(args: CliArgs): Promise<void> {
 
   await composeProject({ tree, previous, features, registry, answers: { name, options }, target, version: generatorVersion });
   const changes = tree.changes();
+  assertAllInsideProject(
+    directory,
+    changes.map((c) => c.path),
+  );
   const addedIds = added.map((f) => f.id);
   if (args.dryRun) {
     printResult(

@@ -3,6 +3,7 @@ import type { CliArgs } from '../cli/args.ts';
 import { log, printResult } from '../cli/output.ts';
 import { commitChanges } from '../engine/commit.ts';
 import { composeProject } from '../engine/compose.ts';
+import { assertAllInsideProject } from '../engine/inside-project.ts';
 import { GENERATED } from '../engine/project-target.ts';
 import { addedRequirements, presetFeatures, resolveFeatures } from '../engine/resolve.ts';
 import { checkNewProjectTarget, validateProjectName } from '../engine/target.ts';
@@ -83,6 +84,10 @@ export async function create(choices: CreateChoices, args: Pick<CliArgs, 'dryRun
     version: generatorVersion,
   });
   const changes = tree.changes();
+  assertAllInsideProject(
+    directory,
+    changes.map((c) => c.path),
+  );
   if (args.dryRun) {
     printResult(
       args.json,
