@@ -16,6 +16,7 @@ import type { FeatureDefinition } from '../features/types.ts';
 import { generatorVersion } from '../paths.ts';
 import { installDependencies } from '../post/install.ts';
 import { detectPackageManager, parsePackageManager } from '../post/package-manager.ts';
+import { assertVersion, compareVersions } from '../upgrade/versions.ts';
 import { validateOptions } from './feature-options.ts';
 import { describePlan, planJson } from './plan-output.ts';
 
@@ -138,12 +139,26 @@ function assertProject(directory: string, tree: Tree): void {
 }
 
 function readProjectManifest(tree: Tree, directory: string): Manifest | undefined {
+  let manifest: Manifest | undefined;
   try {
-    return readManifest(tree);
+    manifest = readManifest(tree);
   } catch (error) {
     throw new UserError(
       `${path.join(directory, MANIFEST_FILE)} is unreadable: ${(error as Error).message}.`,
       'Restore it from version control.',
+    );
+  }
+  if (manifest) assertNotNewer(manifest.version);
+  return manifest;
+}
+
+/** A project written by a newer version may hold what this one does not know: never downgrade it silently. */
+function assertNotNewer(version: string): void {
+  assertVersion(version, `The version in ${MANIFEST_FILE}`);
+  if (compareVersions(version, generatorVersion) > 0) {
+    throw new UserError(
+      `This project was written by create-hardened-api ${version}, newer than this one (${generatorVersion}).`,
+      'Run the newer version: npx create-hardened-api@latest add <feature>.',
     );
   }
 }
