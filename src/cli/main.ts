@@ -1,4 +1,4 @@
-import { CancelledError, UserError } from '../errors.ts';
+import { CancelledError, PostCommitError, UserError } from '../errors.ts';
 import { features as registry } from '../features/index.ts';
 import { generatorVersion } from '../paths.ts';
 import { parseCli, USAGE } from './args.ts';
@@ -67,7 +67,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (error instanceof UserError) {
       log.error(error.message, error.hint);
-      if (json()) printJsonError(command, 'invalid-input', error.message, error.hint);
+      if (json()) {
+        if (error instanceof PostCommitError) printJsonError(command, 'install-failed', error.message, error.hint, error.details);
+        else printJsonError(command, 'invalid-input', error.message, error.hint);
+      }
       // For check, 1 means "findings": a check that could not run must not look like one that found something.
       return commandName() === 'check' ? 2 : 1;
     }

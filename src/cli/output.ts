@@ -23,10 +23,16 @@ export function printResult(json: boolean, result: Record<string, unknown>, huma
   process.stdout.write(json ? `${JSON.stringify(result)}\n` : human);
 }
 
-export type ErrorCode = 'invalid-input' | 'cancelled' | 'internal-error';
+export type ErrorCode = 'invalid-input' | 'cancelled' | 'internal-error' | 'install-failed';
 
-/** The --json result of a command that failed: the same message and hint as on stderr. */
-export function printJsonError(command: string | undefined, code: ErrorCode, message: string, hint: string | undefined): void {
+/** The --json result of a command that failed: the same message and hint as on stderr (and what is on disk, if any). */
+export function printJsonError(
+  command: string | undefined,
+  code: ErrorCode,
+  message: string,
+  hint: string | undefined,
+  details: Record<string, unknown> = {},
+): void {
   if (resultPrinted) return;
-  printResult(true, { ok: false, ...(command ? { command } : {}), error: { code, message, ...(hint ? { hint } : {}) } }, '');
+  printResult(true, { ok: false, ...(command ? { command } : {}), ...details, error: { code, message, ...(hint ? { hint } : {}) } }, '');
 }

@@ -80,7 +80,13 @@ export async function add(args: CliArgs): Promise<void> {
   const dependenciesChanged = changes.some((c) => c.path === 'package.json');
   const install = args.install ?? true;
   const manager = pm ?? (target.kind === 'foreign' ? target.facts.packageManager : detectPackageManager());
-  if (install && dependenciesChanged) await installDependencies(directory, manager, args.json);
+  if (install && dependenciesChanged)
+    await installDependencies(
+      directory,
+      manager,
+      args.json,
+      changes.map((c) => c.path),
+    );
   printResult(
     args.json,
     { ok: true, command: 'add', directory, added: addedIds, files: changes.map((c) => c.path), installed: install && dependenciesChanged },

@@ -99,7 +99,13 @@ export async function create(choices: CreateChoices, args: Pick<CliArgs, 'dryRun
 
   await commitChanges(directory, changes);
   if (!args.json) log.info(`Created ${name} in ${directory} (${changes.length} files).`);
-  if (choices.install) await installDependencies(directory, choices.pm, args.json);
+  if (choices.install)
+    await installDependencies(
+      directory,
+      choices.pm,
+      args.json,
+      changes.map((c) => c.path),
+    );
   const git = choices.git ? await initGit(directory) : undefined;
   if (git && git.outcome !== 'committed' && !args.json) log.info(gitNote(git.outcome, git.detail));
 
