@@ -38,6 +38,7 @@ export async function add(args: CliArgs): Promise<void> {
   const target = await targetOf(tree, previous);
   const existing = previous?.features ?? [];
 
+  assertNoChoicesForPresent(args.featureOptions, existing, previous?.answers.options ?? {});
   const already = args.positionals.filter((id) => existing.includes(id));
   for (const id of already) log.info(`${id} is already present; nothing to do for it.`);
   let requested = args.positionals.filter((id) => !existing.includes(id));
@@ -114,6 +115,22 @@ async function withoutEquivalents(
     if (found) log.info(`${id}: the project already has it (${found}); nothing to do for it.`);
     return !found;
   });
+}
+
+/** `add auth --auth mfa` on a project that has auth: its choices were made when it was added. */
+function assertNoChoicesForPresent(
+  given: Readonly<Record<string, string[]>>,
+  existing: readonly string[],
+  recorded: Readonly<Record<string, string[]>>,
+): void {
+  for (const id of Object.keys(given)) {
+    if (!existing.includes(id)) continue;
+    const flag = registry.find((f) => f.id === id)?.option?.flag ?? id;
+    throw new UserError(
+      `${id} is already in the project (--${flag} ${(recorded[id] ?? []).join(',') || '(none)'}); add cannot change its choices.`,
+      'Change them in the code, or generate a new project with the choices you want. Nothing was written.',
+    );
+  }
 }
 
 function assertOfferedHere(features: readonly FeatureDefinition[], target: Extract<ProjectTarget, { kind: 'foreign' }>): void {

@@ -101,3 +101,14 @@ describe('--json on error', () => {
     assert.ok(parsed.features.length > 0);
   });
 });
+
+describe('sub-choices of a feature the project already has', () => {
+  it('add auth --auth mfa on a project with auth says it cannot change them, and writes nothing', async () => {
+    const dir = path.join(tempDir(), 'api');
+    assert.equal((await cli([dir, '--yes', '--preset', 'minimal', '--features', 'auth', '--auth', 'jwt', ...QUIET])).exitCode, 0);
+    const before = snapshot(dir);
+    const result = await cli(['add', 'auth', '--dir', dir, '--auth', 'mfa', '--no-install']);
+    assertOneLineError(result, /auth is already in the project \(--auth jwt\); add cannot change its choices/);
+    assert.deepEqual(snapshot(dir), before);
+  });
+});
