@@ -14,10 +14,10 @@ export class UserError extends Error {
  * the user is told what is on disk, where, and the command that finishes the job.
  */
 export class PostCommitError extends UserError {
-  readonly code: string;
+  readonly code: 'install-failed';
   readonly details: Record<string, unknown>;
 
-  constructor(code: string, message: string, hint: string, details: Record<string, unknown>) {
+  constructor(code: 'install-failed', message: string, hint: string, details: Record<string, unknown>) {
     super(message, hint);
     this.name = 'PostCommitError';
     this.code = code;

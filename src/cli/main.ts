@@ -68,7 +68,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof UserError) {
       log.error(error.message, error.hint);
       if (json()) {
-        if (error instanceof PostCommitError) printJsonError(command, 'install-failed', error.message, error.hint, error.details);
+        if (error instanceof PostCommitError) printJsonError(command, error.code, error.message, error.hint, error.details);
         else printJsonError(command, 'invalid-input', error.message, error.hint);
       }
       // For check, 1 means "findings": a check that could not run must not look like one that found something.

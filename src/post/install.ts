@@ -20,8 +20,12 @@ export async function installDependencies(
   const result = await execa(pm, args, { cwd: directory, all: true, reject: false, stdin: 'ignore' });
   spinner?.stop();
   if (result.failed) {
-    const notFound = (result as { code?: string }).code === 'ENOENT' || result.exitCode === undefined;
-    const reason = notFound ? `${pm} was not found on the PATH` : `exit code ${result.exitCode}`;
+    const notFound = (result as { code?: string }).code === 'ENOENT';
+    const reason = notFound
+      ? `${pm} was not found on the PATH`
+      : result.exitCode !== undefined
+        ? `exit code ${result.exitCode}`
+        : `stopped by ${result.signal ?? 'an error'}`;
     const logTail = (result.all ?? '')
       .split('\n')
       .filter((line) => line.trim() !== '')
@@ -31,7 +35,7 @@ export async function installDependencies(
     throw new PostCommitError(
       'install-failed',
       `Dependency install failed (${command}: ${reason}). The files were written: ${written.length} in ${directory}; only the install is left.`,
-      `${notFound ? `Install ${pm} or pass another --pm; then f` : 'Fix the cause, then f'}inish by hand: ${finish}`,
+      `${notFound ? `Install ${pm} (or pass another --pm), then` : 'Fix the cause, then'} finish by hand: ${finish}`,
       { directory, files: written, installed: false, finish },
     );
   }

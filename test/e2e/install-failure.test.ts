@@ -40,7 +40,7 @@ describe('a failed install after the files were written', () => {
       result.stderr,
       /error: Dependency install failed \(pnpm install: pnpm was not found on the PATH\)\. The files were written: \d+ in /,
     );
-    assert.match(result.stderr, new RegExp(`hint: .*finish by hand: cd ${dir} && pnpm install`));
+    assert.match(result.stderr, new RegExp(`hint: .*then finish by hand: cd ${dir} && pnpm install`));
     assert.doesNotMatch(result.stderr, /n\/a/);
   });
 });
