@@ -9,6 +9,22 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * The files were written, then a step after the commit (the dependency install) failed: exit 1, and
+ * the user is told what is on disk, where, and the command that finishes the job.
+ */
+export class PostCommitError extends UserError {
+  readonly code: 'install-failed';
+  readonly details: Record<string, unknown>;
+
+  constructor(code: 'install-failed', message: string, hint: string, details: Record<string, unknown>) {
+    super(message, hint);
+    this.name = 'PostCommitError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
 /** Raised when the user cancels an interactive prompt (Ctrl-C). */
 export class CancelledError extends Error {
   constructor() {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
 import type { FeatureDefinition } from '../features/types.ts';
+import { assertFlagsFor } from './command-flags.ts';
 
 export type Command = 'create' | 'add' | 'upgrade' | 'list' | 'check' | 'help' | 'version';
 
@@ -48,6 +49,11 @@ export function parseCli(argv: readonly string[], registry: readonly FeatureDefi
   if (values.help) command = 'help';
   else if (values.version) command = 'version';
   else if (first === 'add' || first === 'upgrade' || first === 'list' || first === 'check' || first === 'help') command = first;
+  assertFlagsFor(
+    command,
+    Object.keys(values),
+    optionFlags.map(([flag]) => flag),
+  );
   const rest = ['add', 'upgrade', 'list', 'check'].includes(command) || first === 'help' ? positionals.slice(1) : positionals;
 
   const featureOptions: Record<string, string[]> = {};
@@ -60,7 +66,7 @@ export function parseCli(argv: readonly string[], registry: readonly FeatureDefi
     positionals: rest,
     yes: values.yes === true,
     preset: values.preset as string | undefined,
-    features: typeof values.features === 'string' ? splitList(values.features) : undefined,
+    features: typeof values.features === 'string' ? featureList(values.features) : undefined,
     dryRun: values['dry-run'] === true,
     install: values.install as boolean | undefined,
     git: values.git as boolean | undefined,
@@ -108,6 +114,15 @@ function parse(argv: readonly string[], optionFlags: string[]) {
       ...Object.fromEntries(optionFlags.map((flag) => [flag, { type: 'string' as const }])),
     },
   });
+}
+
+/** `--features ''` (or only commas) is a mistake, not "no extra features". */
+function featureList(value: string): string[] {
+  const ids = splitList(value);
+  if (ids.length === 0) {
+    throw new UserError('--features is empty.', 'Name at least one feature (see `create-hardened-api list`), or leave the flag out.');
+  }
+  return ids;
 }
 
 function splitList(value: string): string[] {

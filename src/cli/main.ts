@@ -1,12 +1,15 @@
-import { CancelledError, UserError } from '../errors.ts';
+import { CancelledError, PostCommitError, UserError } from '../errors.ts';
 import { features as registry } from '../features/index.ts';
 import { generatorVersion } from '../paths.ts';
 import { parseCli, USAGE } from './args.ts';
-import { log } from './output.ts';
+import { log, printJsonError } from './output.ts';
 
 /** Runs one command; returns the exit code: 0 success, 1 user error or cancel, 2 internal error. */
 export async function main(argv: readonly string[]): Promise<number> {
   let command: string | undefined;
+  const commandName = (): string | undefined => command ?? argv.find((a) => !a.startsWith('-'));
+  // Read from argv, not the parsed flags, so that a bad flag is reported as JSON too. check reports with --format.
+  const json = (): boolean => argv.includes('--json') && commandName() !== 'check';
   try {
     const args = parseCli(argv, registry);
     command = args.command;
@@ -59,17 +62,23 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CancelledError) {
       log.info(error.message);
+      if (json()) printJsonError(command, 'cancelled', error.message, undefined);
       return 1;
     }
     if (error instanceof UserError) {
       log.error(error.message, error.hint);
+      if (json()) {
+        if (error instanceof PostCommitError) printJsonError(command, error.code, error.message, error.hint, error.details);
+        else printJsonError(command, 'invalid-input', error.message, error.hint);
+      }
       // For check, 1 means "findings": a check that could not run must not look like one that found something.
-      return (command ?? argv.find((a) => !a.startsWith('-'))) === 'check' ? 2 : 1;
+      return commandName() === 'check' ? 2 : 1;
     }
     log.error(
       `internal error: ${(error as Error).stack ?? String(error)}`,
       'Please report this at https://github.com/create-hardened-api/create-hardened-api/issues',
     );
+    if (json()) printJsonError(command, 'internal-error', String((error as Error).message ?? error), 'Please report this.');
     return 2;
   }
 }

@@ -50,7 +50,7 @@ export async function askCreateChoices(given: Partial<CreateChoices>): Promise<P
       }
     }
     const selected = resolveFeatures(
-      [...presetFeatures(choices.preset ?? 'minimal', registry), ...(choices.extraFeatures ?? [])],
+      [...presetFeatures(choices.preset ?? 'standard', registry), ...(choices.extraFeatures ?? [])],
       registry,
     );
     const options = { ...(choices.options ?? {}) };

@@ -4,6 +4,7 @@ import type { CliArgs } from '../cli/args.ts';
 import { log, printResult } from '../cli/output.ts';
 import { commitChanges } from '../engine/commit.ts';
 import { composeProject } from '../engine/compose.ts';
+import { assertAllInsideProject } from '../engine/inside-project.ts';
 import { MANIFEST_FILE, type Manifest, readManifest } from '../engine/manifest.ts';
 import { parsePackageJson } from '../engine/package-json.ts';
 import { GENERATED, type ProjectTarget } from '../engine/project-target.ts';
@@ -15,6 +16,7 @@ import type { FeatureDefinition } from '../features/types.ts';
 import { generatorVersion } from '../paths.ts';
 import { installDependencies } from '../post/install.ts';
 import { detectPackageManager, parsePackageManager } from '../post/package-manager.ts';
+import { assertVersion, compareVersions } from '../upgrade/versions.ts';
 import { validateOptions } from './feature-options.ts';
 import { describePlan, planJson } from './plan-output.ts';
 
@@ -36,6 +38,7 @@ export async function add(args: CliArgs): Promise<void> {
   const target = await targetOf(tree, previous);
   const existing = previous?.features ?? [];
 
+  assertNoChoicesForPresent(args.featureOptions, existing, previous?.answers.options ?? {});
   const already = args.positionals.filter((id) => existing.includes(id));
   for (const id of already) log.info(`${id} is already present; nothing to do for it.`);
   let requested = args.positionals.filter((id) => !existing.includes(id));
@@ -59,6 +62,10 @@ export async function add(args: CliArgs): Promise<void> {
 
   await composeProject({ tree, previous, features, registry, answers: { name, options }, target, version: generatorVersion });
   const changes = tree.changes();
+  assertAllInsideProject(
+    directory,
+    changes.map((c) => c.path),
+  );
   const addedIds = added.map((f) => f.id);
   if (args.dryRun) {
     printResult(
@@ -74,7 +81,13 @@ export async function add(args: CliArgs): Promise<void> {
   const dependenciesChanged = changes.some((c) => c.path === 'package.json');
   const install = args.install ?? true;
   const manager = pm ?? (target.kind === 'foreign' ? target.facts.packageManager : detectPackageManager());
-  if (install && dependenciesChanged) await installDependencies(directory, manager, args.json);
+  if (install && dependenciesChanged)
+    await installDependencies(
+      directory,
+      manager,
+      args.json,
+      changes.map((c) => c.path),
+    );
   printResult(
     args.json,
     { ok: true, command: 'add', directory, added: addedIds, files: changes.map((c) => c.path), installed: install && dependenciesChanged },
@@ -102,6 +115,22 @@ async function withoutEquivalents(
     if (found) log.info(`${id}: the project already has it (${found}); nothing to do for it.`);
     return !found;
   });
+}
+
+/** `add auth --auth mfa` on a project that has auth: its choices were made when it was added. */
+function assertNoChoicesForPresent(
+  given: Readonly<Record<string, string[]>>,
+  existing: readonly string[],
+  recorded: Readonly<Record<string, string[]>>,
+): void {
+  for (const id of Object.keys(given)) {
+    if (!existing.includes(id)) continue;
+    const flag = registry.find((f) => f.id === id)?.option?.flag ?? id;
+    throw new UserError(
+      `${id} is already in the project (--${flag} ${(recorded[id] ?? []).join(',') || '(none)'}); add cannot change its choices.`,
+      'Change them in the code, or generate a new project with the choices you want. Nothing was written.',
+    );
+  }
 }
 
 function assertOfferedHere(features: readonly FeatureDefinition[], target: Extract<ProjectTarget, { kind: 'foreign' }>): void {
@@ -133,12 +162,26 @@ function assertProject(directory: string, tree: Tree): void {
 }
 
 function readProjectManifest(tree: Tree, directory: string): Manifest | undefined {
+  let manifest: Manifest | undefined;
   try {
-    return readManifest(tree);
+    manifest = readManifest(tree);
   } catch (error) {
     throw new UserError(
       `${path.join(directory, MANIFEST_FILE)} is unreadable: ${(error as Error).message}.`,
       'Restore it from version control.',
+    );
+  }
+  if (manifest) assertNotNewer(manifest.version);
+  return manifest;
+}
+
+/** A project written by a newer version may hold what this one does not know: never downgrade it silently. */
+function assertNotNewer(version: string): void {
+  assertVersion(version, `The version in ${MANIFEST_FILE}`);
+  if (compareVersions(version, generatorVersion) > 0) {
+    throw new UserError(
+      `This project was written by create-hardened-api ${version}, newer than this one (${generatorVersion}).`,
+      'Run the newer version: npx create-hardened-api@latest add <feature>.',
     );
   }
 }

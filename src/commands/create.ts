@@ -3,6 +3,7 @@ import type { CliArgs } from '../cli/args.ts';
 import { log, printResult } from '../cli/output.ts';
 import { commitChanges } from '../engine/commit.ts';
 import { composeProject } from '../engine/compose.ts';
+import { assertAllInsideProject } from '../engine/inside-project.ts';
 import { GENERATED } from '../engine/project-target.ts';
 import { addedRequirements, presetFeatures, resolveFeatures } from '../engine/resolve.ts';
 import { checkNewProjectTarget, validateProjectName } from '../engine/target.ts';
@@ -52,7 +53,7 @@ export function withDefaults(choices: Partial<CreateChoices>): CreateChoices {
   if (!choices.directory) throw new UserError('Missing the project directory.', 'Example: create-hardened-api my-api --yes');
   return {
     directory: choices.directory,
-    preset: choices.preset ?? (choices.extraFeatures ? 'minimal' : 'standard'),
+    preset: choices.preset ?? 'standard',
     extraFeatures: choices.extraFeatures ?? [],
     options: choices.options ?? {},
     pm: choices.pm ?? detectPackageManager(),
@@ -83,6 +84,10 @@ export async function create(choices: CreateChoices, args: Pick<CliArgs, 'dryRun
     version: generatorVersion,
   });
   const changes = tree.changes();
+  assertAllInsideProject(
+    directory,
+    changes.map((c) => c.path),
+  );
   if (args.dryRun) {
     printResult(
       args.json,
@@ -94,7 +99,13 @@ export async function create(choices: CreateChoices, args: Pick<CliArgs, 'dryRun
 
   await commitChanges(directory, changes);
   if (!args.json) log.info(`Created ${name} in ${directory} (${changes.length} files).`);
-  if (choices.install) await installDependencies(directory, choices.pm, args.json);
+  if (choices.install)
+    await installDependencies(
+      directory,
+      choices.pm,
+      args.json,
+      changes.map((c) => c.path),
+    );
   const git = choices.git ? await initGit(directory) : undefined;
   if (git && git.outcome !== 'committed' && !args.json) log.info(gitNote(git.outcome, git.detail));
 

@@ -18,5 +18,5 @@ export function list(json: boolean): void {
         )
         .join('\n')}\n`
     : 'No optional features are available in this version; every project gets the hardened base.\n';
-  printResult(json, { features: rows }, human);
+  printResult(json, { ok: true, command: 'list', features: rows }, human);
 }

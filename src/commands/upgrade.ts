@@ -5,6 +5,7 @@ import type { CliArgs } from '../cli/args.ts';
 import { log, printResult } from '../cli/output.ts';
 import { commitChanges } from '../engine/commit.ts';
 import { deletionDiff, unifiedDiff } from '../engine/diff.ts';
+import { assertAllInsideProject } from '../engine/inside-project.ts';
 import { MANIFEST_FILE, type Manifest, readManifest } from '../engine/manifest.ts';
 import { Tree } from '../engine/tree.ts';
 import { UserError } from '../errors.ts';
@@ -69,6 +70,7 @@ export async function upgrade(args: CliArgs): Promise<number> {
   if (nextManifest !== undefined) tree.write(MANIFEST_FILE, nextManifest);
   const changes = tree.changes();
   const removals = plan.removals;
+  assertAllInsideProject(directory, [...changes.map((c) => c.path), ...removals]);
   const report = upgradeReport(plan, from, to, packageManagerOf(tree));
   const text = formatReport(report, plan, args.dryRun);
 

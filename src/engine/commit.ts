@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import fs from 'fs-extra';
+import { assertAllInsideProject, assertInsideProject } from './inside-project.ts';
 import type { FileChange } from './tree.ts';
 
 /** The file operations commit uses; tests substitute one that fails part-way. */
@@ -36,6 +37,7 @@ export async function commitChanges(
   ops: CommitFs = diskFs,
   removals: readonly string[] = [],
 ): Promise<void> {
+  assertAllInsideProject(root, [...changes.map((c) => c.path), ...removals]);
   const rootExisted = await ops.exists(root);
   if (!rootExisted) await fs.mkdirp(root);
   const stage = await mkdtemp(path.join(root, '.hardened-api-staging-'));
@@ -48,6 +50,8 @@ export async function commitChanges(
     }
     for (const [index, change] of changes.entries()) {
       const target = path.join(root, change.path);
+      // Again right before writing: a link may have appeared since the plan was made.
+      assertInsideProject(root, change.path);
       await ensureParents(root, path.dirname(target), createdDirs, ops);
       let backedUp: string | null = null;
       if (await ops.exists(target)) {
@@ -59,6 +63,7 @@ export async function commitChanges(
     }
     for (const [index, file] of removals.entries()) {
       const target = path.join(root, file);
+      assertInsideProject(root, file);
       if (!(await ops.exists(target))) continue;
       const backedUp = path.join(backup, `removed-${index}`);
       await ops.move(target, backedUp);

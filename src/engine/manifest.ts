@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { manifestProblem } from './manifest-schema.ts';
 import type { Tree } from './tree.ts';
 
 export const MANIFEST_FILE = '.hardened-api.json';
@@ -30,11 +31,10 @@ export function hashContent(content: string): string {
 export function readManifest(tree: Tree): Manifest | undefined {
   const raw = tree.read(MANIFEST_FILE);
   if (raw === null) return undefined;
-  const parsed = JSON.parse(raw) as Manifest;
-  if (parsed.generator !== 'create-hardened-api' || !Array.isArray(parsed.features)) {
-    throw new Error(`${MANIFEST_FILE} is not a create-hardened-api manifest`);
-  }
-  return parsed;
+  const parsed: unknown = JSON.parse(raw);
+  const problem = manifestProblem(parsed);
+  if (problem) throw new Error(`not a create-hardened-api manifest: ${problem}`);
+  return parsed as Manifest;
 }
 
 export function serializeManifest(manifest: Manifest): string {

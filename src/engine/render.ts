@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import { registerLiteralHelpers } from './template-literals.ts';
+
+registerLiteralHelpers(Handlebars);
 
 export interface RenderedFile {
   path: string;

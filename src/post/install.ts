@@ -1,8 +1,16 @@
-import { UserError } from '../errors.ts';
+import { PostCommitError } from '../errors.ts';
 import { installArgs, type PackageManager } from './package-manager.ts';
 
-/** Installs dependencies with a spinner showing elapsed time; on failure shows the log's tail and the retry command. */
-export async function installDependencies(directory: string, pm: PackageManager, quiet: boolean): Promise<void> {
+/**
+ * Installs dependencies with a spinner showing elapsed time. On failure (the package manager missing,
+ * or failing) the files are already written: the error says which, where, and the command to finish.
+ */
+export async function installDependencies(
+  directory: string,
+  pm: PackageManager,
+  quiet: boolean,
+  written: readonly string[],
+): Promise<void> {
   const { execa } = await import('execa');
   const args = installArgs(pm);
   const command = `${pm} ${args.join(' ')}`;
@@ -12,10 +20,23 @@ export async function installDependencies(directory: string, pm: PackageManager,
   const result = await execa(pm, args, { cwd: directory, all: true, reject: false, stdin: 'ignore' });
   spinner?.stop();
   if (result.failed) {
-    const tail = (result.all ?? String(result.message)).split('\n').slice(-20).join('\n');
-    throw new UserError(
-      `Dependency install failed (${command}, exit ${result.exitCode ?? 'n/a'}). The project was created; last lines of the log:\n${tail}`,
-      `Fix the cause, then run: cd ${directory} && ${command}`,
+    const notFound = (result as { code?: string }).code === 'ENOENT';
+    const reason = notFound
+      ? `${pm} was not found on the PATH`
+      : result.exitCode !== undefined
+        ? `exit code ${result.exitCode}`
+        : `stopped by ${result.signal ?? 'an error'}`;
+    const logTail = (result.all ?? '')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .slice(-20);
+    if (logTail.length > 0) process.stderr.write(`Last lines of the ${pm} log:\n${logTail.join('\n')}\n`);
+    const finish = `cd ${directory} && ${command}`;
+    throw new PostCommitError(
+      'install-failed',
+      `Dependency install failed (${command}: ${reason}). The files were written: ${written.length} in ${directory}; only the install is left.`,
+      `${notFound ? `Install ${pm} (or pass another --pm), then` : 'Fix the cause, then'} finish by hand: ${finish}`,
+      { directory, files: written, installed: false, finish },
     );
   }
   if (!quiet) process.stderr.write(`Installed dependencies in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

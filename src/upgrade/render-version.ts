@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { MANIFEST_FILE, type Manifest, serializeManifest } from '../engine/manifest.ts';
 import type { RenderedFile } from '../engine/render.ts';
+import { npmNameProblem } from '../engine/target.ts';
 import { UserError } from '../errors.ts';
 import { foreignSupport } from '../features/foreign.ts';
 import { features as registry } from '../features/index.ts';
@@ -34,6 +35,13 @@ export async function renderVersion(
     copyWithoutOurFiles(project, dir, manifest);
     args = ['add', ...manifest.features, '--dir', dir, '--no-install', ...flags];
   } else {
+    // The name comes from a file the user can edit: as a path it must not leave the scratch directory.
+    const problem = npmNameProblem(manifest.answers.name);
+    if (problem)
+      throw new UserError(
+        `The manifest's answers.name "${manifest.answers.name}" is not a valid project name: ${problem}.`,
+        'Correct it in .hardened-api.json.',
+      );
     dir = path.join(scratch, manifest.answers.name);
     args = [dir, '--yes', '--preset', 'minimal', '--no-install', '--no-git', ...flags];
     if (manifest.features.length > 0) args.push('--features', manifest.features.join(','));
